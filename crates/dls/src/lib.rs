@@ -1,0 +1,14 @@
+//! dls: the instrument model, the parsers of DirectMusic download buffers and `.dls` files, and
+//! (on the host) the `.dls` writer, the download builder and SoundFont import.
+//!
+//! Everything the kernel uses is `no_std` + `alloc` and never panics on input; the host-only parts
+//! sit behind the `std` feature.
+#![no_std]
+#![cfg_attr(test, allow(clippy::arithmetic_side_effects))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod model;
+pub mod reader;

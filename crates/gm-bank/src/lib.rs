@@ -1,0 +1,3 @@
+//! dmksynth default GM bank (procedural).
+#![no_std]
+extern crate alloc;

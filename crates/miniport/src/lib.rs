@@ -1,0 +1,3 @@
+//! miniport
+#![no_std]
+extern crate alloc;

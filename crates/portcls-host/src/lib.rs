@@ -1,0 +1,1 @@
+//! Host stand-in for the PortCls DMus port.

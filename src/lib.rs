@@ -1,0 +1,2 @@
+//! dmksynth: the driver package.
+#![cfg_attr(windows, no_std)]
