@@ -12,3 +12,13 @@ extern crate std;
 
 pub mod model;
 pub mod reader;
+pub mod articulation;
+pub mod download;
+pub mod error;
+pub mod file;
+pub mod riff;
+pub mod validate;
+#[cfg(feature = "std")]
+pub mod inspect;
+#[cfg(feature = "std")]
+pub mod sf2;

@@ -20,6 +20,10 @@ extern crate alloc;
 
 pub use dls::model;
 
+pub mod chorus;
+pub mod midi_stream;
+pub mod reverb;
+
 /// Interpolation order of the sample oscillator, chosen per voice at note-on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Interpolation {

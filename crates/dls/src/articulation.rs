@@ -1,0 +1,1 @@
+//! Articulation semantics: DLS2 default connections and the instrument-vs-region rule.

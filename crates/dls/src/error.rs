@@ -1,0 +1,1 @@
+//! Typed errors of the download parser and their DirectMusic / NTSTATUS mapping.

@@ -1,0 +1,1 @@
+//! `.dls` files: the no_std reader and (with `std`) the writer.

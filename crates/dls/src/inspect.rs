@@ -1,0 +1,1 @@
+//! Human-readable summaries of collections and download buffers (host tools).

@@ -1,0 +1,1 @@
+//! RIFF chunk walking over untrusted bytes.

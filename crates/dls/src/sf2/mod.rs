@@ -1,0 +1,1 @@
+//! SoundFont 2 import (host only).

@@ -1,0 +1,1 @@
+//! Modulated-delay stereo chorus.

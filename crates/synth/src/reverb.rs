@@ -1,0 +1,1 @@
+//! Reverb (FDN/Freeverb class), settable as SYNTH_REVERB_PARAMS carries it.
