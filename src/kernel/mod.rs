@@ -1,0 +1,1 @@
+//! The Windows kernel shell (placeholder while the PortCls bindings land).
