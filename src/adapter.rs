@@ -187,6 +187,12 @@ pub const DMUS_SUBDEVICE: Subdevice = Subdevice {
 /// `"DMusic"` as UTF-16 with a terminating NUL.
 const DMUS_SUBDEVICE_NAME_UTF16: [u16; 7] = ascii_to_utf16z("DMusic");
 
+/// The GUID that names the synth's MIDI/DirectMusic pin (`KSPIN_DESCRIPTOR.Name`). The INF maps it
+/// to a display name under `HKR,MediaCategories\{guid},Name`, which winmm shows for the MIDI
+/// device because the pin's category is `KSCATEGORY_WDMAUD_USE_PIN_NAME`. The miniport's pin
+/// descriptor must use this same GUID (`tests/inf.rs` checks the INF side).
+pub const PIN_NAME_GUID: &str = "{313EE4D3-ACAB-467A-9BDF-CFCE5346DAC5}";
+
 /// The most subdevices any mode registers: `PcAddAdapterDevice`'s `MaxObjects`.
 ///
 /// Sized for issue 9's hardware-synth mode (DMus + WaveRT + topology) so that adding those does
