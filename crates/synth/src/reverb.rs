@@ -248,11 +248,11 @@ impl Line {
 
 /// sin(2π·phase) for phase in 0..1, to about 0.1 % (parabola with one correction step).
 #[inline(always)]
-fn sine(phase: f32) -> f32 {
-    // x in −1..1 maps to −π..π.
-    let x = 2.0 * phase - 1.0;
+pub(crate) fn sine(phase: f32) -> f32 {
+    // x in −1..1; 4x(1−|x|) approximates sin(πx) = −sin(2π·phase).
+    let x = 1.0 - 2.0 * phase;
     let parabola = 4.0 * x * (1.0 - x.abs());
-    // The parabola approximates −sin(πx) = sin(2π·phase); refine it.
+    // One refinement step of the parabola towards the sine.
     0.225 * (parabola * parabola.abs() - parabola) + parabola
 }
 
