@@ -1,0 +1,147 @@
+//! Basic C typedefs (ntdef.h, windef.h, wdm.h) and the opaque kernel objects PortCls passes around.
+//!
+//! Windows is LLP64: `LONG`/`ULONG` are 32 bits on every target; pointers and `ULONG_PTR` follow the
+//! target. The driver shell casts `wdk-sys` pointers to the opaque types below.
+
+use core::marker::{PhantomData, PhantomPinned};
+
+/// `BYTE`.
+pub type BYTE = u8;
+/// `UCHAR`.
+pub type UCHAR = u8;
+/// `BOOLEAN` (one byte, not Rust's `bool`).
+pub type BOOLEAN = u8;
+/// `USHORT`.
+pub type USHORT = u16;
+/// `WORD`.
+pub type WORD = u16;
+/// `SHORT`.
+pub type SHORT = i16;
+/// `WCHAR` (UTF-16 code unit).
+pub type WCHAR = u16;
+/// `ULONG` (32 bits: LLP64).
+pub type ULONG = u32;
+/// `DWORD`.
+pub type DWORD = u32;
+/// `LONG` (32 bits: LLP64).
+pub type LONG = i32;
+/// `BOOL` (4 bytes).
+pub type BOOL = i32;
+/// `LONGLONG`.
+pub type LONGLONG = i64;
+/// `ULONGLONG`.
+pub type ULONGLONG = u64;
+/// `ULONG_PTR`.
+pub type ULONG_PTR = usize;
+/// `PVOID`.
+pub type PVOID = *mut core::ffi::c_void;
+/// `HANDLE`.
+pub type HANDLE = *mut core::ffi::c_void;
+/// `PBYTE`.
+pub type PBYTE = *mut BYTE;
+/// `PULONG`.
+pub type PULONG = *mut ULONG;
+/// `PULONGLONG`.
+pub type PULONGLONG = *mut ULONGLONG;
+/// `PWCHAR`.
+pub type PWCHAR = *mut WCHAR;
+/// `FOURCC`.
+pub type FOURCC = DWORD;
+/// `ACCESS_MASK`.
+pub type ACCESS_MASK = ULONG;
+/// `REFERENCE_TIME`: 100-ns units.
+pub type REFERENCE_TIME = LONGLONG;
+
+/// `POOL_TYPE` (a C enum: 4 bytes).
+pub type POOL_TYPE = i32;
+/// Non-paged pool.
+pub const NonPagedPool: POOL_TYPE = 0;
+/// Non-paged, no-execute pool (Windows 8+).
+pub const NonPagedPoolNx: POOL_TYPE = 512;
+/// Paged pool.
+pub const PagedPool: POOL_TYPE = 1;
+/// Must-succeed non-paged pool (obsolete).
+pub const NonPagedPoolMustSucceed: POOL_TYPE = 2;
+/// Reserved.
+pub const DontUseThisType: POOL_TYPE = 3;
+/// Cache-aligned non-paged pool.
+pub const NonPagedPoolCacheAligned: POOL_TYPE = 4;
+/// Cache-aligned paged pool.
+pub const PagedPoolCacheAligned: POOL_TYPE = 5;
+/// Cache-aligned must-succeed non-paged pool (obsolete).
+pub const NonPagedPoolCacheAlignedMustS: POOL_TYPE = 6;
+
+/// `DEVICE_REGISTRY_PROPERTY` (a C enum: 4 bytes).
+pub type DEVICE_REGISTRY_PROPERTY = i32;
+/// `DEVICE_POWER_STATE` (a C enum: 4 bytes).
+pub type DEVICE_POWER_STATE = i32;
+/// `SYSTEM_POWER_STATE` (a C enum: 4 bytes).
+pub type SYSTEM_POWER_STATE = i32;
+/// `PowerDeviceD0`.
+pub const PowerDeviceD0: DEVICE_POWER_STATE = 1;
+/// `PowerDeviceD3`.
+pub const PowerDeviceD3: DEVICE_POWER_STATE = 4;
+
+/// `POWER_STATE`: 4 bytes, passed by value to `IPowerNotify::PowerChangeNotify`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union POWER_STATE {
+    /// System power state.
+    pub SystemState: SYSTEM_POWER_STATE,
+    /// Device power state.
+    pub DeviceState: DEVICE_POWER_STATE,
+}
+
+/// `CM_RESOURCE_TYPE` (wdm.h: `typedef int`).
+pub type CM_RESOURCE_TYPE = i32;
+
+macro_rules! opaque {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        ///
+        /// Opaque here: only ever handled through a pointer.
+        #[repr(C)]
+        pub struct $name {
+            _private: [u8; 0],
+            _marker: PhantomData<(*mut u8, PhantomPinned)>,
+        }
+    )*};
+}
+
+opaque!(
+    /// `DEVICE_OBJECT`.
+    DEVICE_OBJECT,
+    /// `DRIVER_OBJECT`.
+    DRIVER_OBJECT,
+    /// `IRP`.
+    IRP,
+    /// `UNICODE_STRING`.
+    UNICODE_STRING,
+    /// `OBJECT_ATTRIBUTES`.
+    OBJECT_ATTRIBUTES,
+    /// `CM_RESOURCE_LIST`.
+    CM_RESOURCE_LIST,
+    /// `CM_PARTIAL_RESOURCE_DESCRIPTOR`.
+    CM_PARTIAL_RESOURCE_DESCRIPTOR,
+    /// `KSEVENT_ENTRY`.
+    KSEVENT_ENTRY,
+    /// `FILE_OBJECT`.
+    FILE_OBJECT,
+);
+
+/// `PDEVICE_OBJECT`.
+pub type PDEVICE_OBJECT = *mut DEVICE_OBJECT;
+/// `PDRIVER_OBJECT`.
+pub type PDRIVER_OBJECT = *mut DRIVER_OBJECT;
+/// `PIRP`.
+pub type PIRP = *mut IRP;
+/// `PUNICODE_STRING`.
+pub type PUNICODE_STRING = *mut UNICODE_STRING;
+/// `POBJECT_ATTRIBUTES`.
+pub type POBJECT_ATTRIBUTES = *mut OBJECT_ATTRIBUTES;
+/// `PCM_RESOURCE_LIST`.
+pub type PCM_RESOURCE_LIST = *mut CM_RESOURCE_LIST;
+/// `PCM_PARTIAL_RESOURCE_DESCRIPTOR`.
+pub type PCM_PARTIAL_RESOURCE_DESCRIPTOR = *mut CM_PARTIAL_RESOURCE_DESCRIPTOR;
+/// `PKSEVENT_ENTRY`.
+pub type PKSEVENT_ENTRY = *mut KSEVENT_ENTRY;
