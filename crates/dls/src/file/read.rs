@@ -576,35 +576,38 @@ fn read_connections(chunk: &Chunk<'_>, dls1: bool, out: &mut Vec<Connection>) ->
     Ok(())
 }
 
-/// art1 has one transform value (NONE or CONCAVE) that applies to the source and, when there is
-/// one, the control. DLS1 LFO and pitch-wheel sources are bipolar by definition (FluidSynth forces
-/// bipolar LFO/vibrato, `fluid_dls.cpp` art1 path; the DLS1 pitch wheel spans ±8192).
-fn art1_transform(source: u16, control: u16, bits: u16) -> Option<Transform> {
+/// art1 has one transform value (NONE or CONCAVE) that applies to the source (DLS1 controls are
+/// plain linear mod-wheel scalings). DLS1 LFO and pitch-wheel sources are bipolar by definition
+/// (FluidSynth forces bipolar LFO/vibrato; the DLS1 pitch wheel spans ±8192). Same decoding as
+/// `crate::articulation::decode_art1`, except that an undefined transform value is an error here.
+fn art1_transform(source: u16, _control: u16, bits: u16) -> Option<Transform> {
     let curve = Curve::from_bits(bits)?;
-    let bipolar = |s: u16| matches!(s, c::CONN_SRC_LFO | c::CONN_SRC_VIBRATO | c::CONN_SRC_PITCHWHEEL);
-    let has_control = control != c::CONN_SRC_NONE;
     Some(Transform {
         source: curve,
-        source_bipolar: bipolar(source),
-        source_invert: false,
-        control: if has_control { curve } else { Curve::Linear },
-        control_bipolar: has_control && bipolar(control),
-        control_invert: false,
-        output: Curve::Linear,
+        source_bipolar: matches!(
+            source,
+            c::CONN_SRC_LFO | c::CONN_SRC_VIBRATO | c::CONN_SRC_PITCHWHEEL
+        ),
+        ..Transform::default()
     })
 }
 
-/// The real-file fixes of `shared/reference/dls-and-synth-engines.md` §2.2-2.3:
-/// - an output transform with a linear source and no control moves onto the source;
-/// - velocity, CC7 or CC11 → gain with a concave source curve is always inverted (DLS1 concave
-///   *is* the attenuation curve; some DLS2 files omit the invert bit, e.g. Fury.dls).
+/// The real-file fixes of `shared/reference/dls-and-synth-engines.md` §2.2-2.3 (the same rules as
+/// `crate::articulation`):
+/// - an output transform moves onto a linear source, and is dropped otherwise (DLS2 defines no
+///   output transform);
+/// - velocity, CC7 or CC11 → gain with a concave source curve and no control is always inverted
+///   (DLS1 concave *is* the attenuation curve; some DLS2 files omit the invert bit, Fury.dls).
 pub(crate) fn normalize(mut connection: Connection) -> Connection {
     let t = &mut connection.transform;
-    if t.output != Curve::Linear && t.source == Curve::Linear && connection.control == c::CONN_SRC_NONE {
-        t.source = t.output;
+    if t.output != Curve::Linear {
+        if t.source == Curve::Linear {
+            t.source = t.output;
+        }
         t.output = Curve::Linear;
     }
     if connection.destination == c::CONN_DST_GAIN
+        && connection.control == c::CONN_SRC_NONE
         && matches!(
             connection.source,
             c::CONN_SRC_KEYONVELOCITY | c::CONN_SRC_CC7 | c::CONN_SRC_CC11

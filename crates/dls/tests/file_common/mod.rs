@@ -83,12 +83,8 @@ fn connection(rng: &mut Rng, dls1: bool) -> Connection {
             source: curve,
             source_bipolar: bipolar(source),
             source_invert: false,
-            control: if control != c::CONN_SRC_NONE {
-                curve
-            } else {
-                Curve::Linear
-            },
-            control_bipolar: control != c::CONN_SRC_NONE && bipolar(control),
+            control: Curve::Linear,
+            control_bipolar: false,
             control_invert: false,
             output: Curve::Linear,
         }
@@ -105,6 +101,7 @@ fn connection(rng: &mut Rng, dls1: bool) -> Connection {
     };
     // The reader's canonical form: concave velocity/CC7/CC11 → gain is inverted.
     if destination == c::CONN_DST_GAIN
+        && control == c::CONN_SRC_NONE
         && matches!(
             source,
             c::CONN_SRC_KEYONVELOCITY | c::CONN_SRC_CC7 | c::CONN_SRC_CC11
