@@ -21,12 +21,15 @@
 //!   path through the (orthogonal) feedback matrix loses 60 dB in `RT60` seconds. This is what
 //!   `fReverbTime` means in the Waves reverb: the 60 dB decay time, in milliseconds.
 //! * **High-frequency ratio.** `fHighFreqRTRatio` is the ratio of the reverb time at high
-//!   frequencies to the reverb time. Each line's damping filter is designed (Jot's absorptive
-//!   filter) so that its gain at the reference frequency [`HF_REFERENCE_HZ`] gives
-//!   `RT60 × ratio` there. A literal reading makes the DirectX default ratio (0.001) a low-pass at
-//!   almost DC, which is not what the Waves reverb sounds like, so the damping pole is limited to
-//!   a corner of at least [`MIN_DAMPING_CORNER_HZ`]: every ratio below about 0.1 sounds equally
-//!   (and usefully) dark.
+//!   frequencies to the reverb time. The Waves reverb (as OpenMPT's re-implementation of the DMO
+//!   shows) applies it at the Nyquist frequency through a two-tap FIR per pass,
+//!   `(1 − c)·x[n] + c·x[n−1]` with `c = (1 − r)/2`, where `r = 10^(−3·d·(1/RT_hf − 1/RT)/fs)` is
+//!   the HF-to-DC gain ratio a pass of `d` samples needs. So `r` is met exactly at Nyquist, and
+//!   the darkest setting (the DirectX default, 0.001) is a mild two-tap average, not a low-pass
+//!   near DC. That filter depends on the sample rate, so here each line's one-pole damping
+//!   low-pass is instead designed to have, at [`HF_REFERENCE_HZ`] (10 kHz; 0.4·fs at low
+//!   rates), the gain that two-tap filter has there **at 48 kHz**: the 48 kHz Waves response
+//!   in the audible band, at every rate.
 //! * **Sample-rate independence.** Delay lengths, diffusers and modulation depth are specified at
 //!   48 kHz and scaled to the running rate (8–192 kHz); gains are computed in seconds, the damping
 //!   filter at fixed frequencies in Hz.
@@ -53,7 +56,7 @@ use core::f32::consts::PI;
 const LINES: usize = 8;
 
 /// Delay-line lengths in samples at 48 kHz (25–74 ms, primes, so the modes do not coincide).
-const LINE_LENGTHS_48K: [u32; LINES] = [1201, 1559, 1907, 2213, 2557, 2903, 3217, 3559];
+pub const LINE_LENGTHS_48K: [u32; LINES] = [1201, 1559, 1907, 2213, 2557, 2903, 3217, 3559];
 
 /// Input diffuser (allpass) lengths in samples at 48 kHz (2.7–7.2 ms).
 const DIFFUSER_LENGTHS_48K: [u32; 4] = [131, 179, 251, 347];
@@ -67,11 +70,8 @@ pub const MODULATION_DEPTH_48K: f32 = 8.0;
 /// Modulation rate of each line in Hz.
 const MODULATION_RATES_HZ: [f32; LINES] = [0.31, 0.43, 0.57, 0.71, 0.37, 0.53, 0.67, 0.79];
 
-/// The frequency at which `fHighFreqRTRatio` applies.
-pub const HF_REFERENCE_HZ: f32 = 5000.0;
-
-/// The damping low-pass of a line is never darker than a one-pole at this corner.
-pub const MIN_DAMPING_CORNER_HZ: f32 = 1500.0;
+/// The frequency at which each line's damping matches the Waves reverb's at 48 kHz.
+pub const HF_REFERENCE_HZ: f32 = 10_000.0;
 
 /// Signs with which the input enters each line.
 const INPUT_SIGNS: [f32; LINES] = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0];
@@ -276,6 +276,20 @@ fn hadamard(v: [f32; LINES]) -> [f32; LINES] {
     ]
 }
 
+/// The pole `b` of the one-pole low-pass `(1 − b)/(1 − b·z⁻¹)` whose gain at the angular
+/// frequency with cosine `cos_omega` is `r` (0 < r ≤ 1): the smaller root of
+/// `(1 − r²)b² − 2(1 − r²·cos ω)b + (1 − r²) = 0`.
+fn damping_pole(r: f32, cos_omega: f32) -> f32 {
+    let r2 = r * r;
+    let a = 1.0 - r2;
+    if a <= 1e-6 {
+        return 0.0;
+    }
+    let half_b = 1.0 - r2 * cos_omega;
+    let discriminant = (half_b * half_b - a * a).max(0.0);
+    finite_or((half_b - libm::sqrtf(discriminant)) / a, 0.0).clamp(0.0, 0.999)
+}
+
 /// The stereo reverb.
 pub struct Reverb {
     sample_rate: u32,
@@ -367,26 +381,24 @@ impl Reverb {
         let rate = self.sample_rate as f32;
         let time = params.time_ms / 1000.0;
         let hf_time = time * params.hf_rt_ratio;
-        let omega = 2.0 * PI * HF_REFERENCE_HZ.min(0.35 * rate) / rate;
+        let reference_hz = HF_REFERENCE_HZ.min(0.4 * rate);
+        let omega = 2.0 * PI * reference_hz / rate;
         let cos_omega = libm::cosf(omega);
-        let max_pole = libm::expf(-2.0 * PI * MIN_DAMPING_CORNER_HZ.min(0.3 * rate) / rate);
+        // The Waves two-tap filter's phase step at the reference, at 48 kHz.
+        let omega_48k = 2.0 * PI * reference_hz / 48_000.0;
+        let (cos_48k, sin_48k) = (libm::cosf(omega_48k), libm::sinf(omega_48k));
         for line in &mut self.lines {
             let seconds = line.delay / rate;
             line.gain = libm::powf(10.0, -3.0 * seconds / time);
-            // Ratio of the HF loop gain to the DC loop gain.
-            let r = libm::powf(10.0, -3.0 * seconds * (1.0 / hf_time - 1.0 / time));
-            let r2 = r * r;
-            // Pole b of g(1−b)/(1−b·z⁻¹) with |H(e^jω)| = r·g:
-            // (1−r²)b² − 2(1−r²cosω)b + (1−r²) = 0, smaller root.
-            let a = 1.0 - r2;
-            let half_b = 1.0 - r2 * cos_omega;
-            let pole = if a <= 1e-6 {
-                0.0
-            } else {
-                let discriminant = (half_b * half_b - a * a).max(0.0);
-                (half_b - libm::sqrtf(discriminant)) / a
-            };
-            line.damping = finite_or(pole, 0.0).clamp(0.0, max_pole);
+            // Ratio of the HF (Nyquist) loop gain to the DC loop gain, as the Waves reverb
+            // computes it, and its two-tap coefficient.
+            let nyquist_ratio = libm::powf(10.0, -3.0 * seconds * (1.0 / hf_time - 1.0 / time));
+            let c = 0.5 * (1.0 - finite_or(nyquist_ratio, 0.0).clamp(0.0, 1.0));
+            // That filter's gain at the reference frequency (at 48 kHz): at least cos(ω/2).
+            let re = 1.0 - c + c * cos_48k;
+            let im = c * sin_48k;
+            let r = libm::sqrtf(re * re + im * im);
+            line.damping = damping_pole(r, cos_omega);
         }
     }
 
@@ -492,10 +504,25 @@ mod tests {
     }
 
     #[test]
-    fn damping_grows_as_ratio_falls_and_respects_the_floor() {
+    fn damping_pole_meets_its_gain() {
+        for rate in [8_000.0f32, 48_000.0, 192_000.0] {
+            let omega = 2.0 * PI * HF_REFERENCE_HZ.min(0.4 * rate) / rate;
+            for r in [0.3f32, 0.79, 0.95, 0.999] {
+                let b = damping_pole(r, libm::cosf(omega));
+                // |(1 − b)/(1 − b e^{−jω})|
+                let re = 1.0 - b * libm::cosf(omega);
+                let im = b * libm::sinf(omega);
+                let gain = (1.0 - b) / libm::sqrtf(re * re + im * im);
+                assert!((gain - r).abs() < 1e-3, "rate {rate}, r {r}: {gain}");
+            }
+        }
+    }
+
+    #[test]
+    fn damping_grows_as_ratio_falls_and_the_default_is_the_darkest() {
         let mut reverb = Reverb::new(48_000).unwrap();
         let mut previous = -1.0;
-        for ratio in [0.999, 0.8, 0.5, 0.3, 0.1] {
+        for ratio in [0.999, 0.8, 0.5, 0.3, 0.1, 0.001] {
             reverb.set_params(ReverbParams {
                 hf_rt_ratio: ratio,
                 ..ReverbParams::default()
@@ -504,8 +531,9 @@ mod tests {
             assert!(pole >= previous, "ratio {ratio}: pole {pole}");
             previous = pole;
         }
-        reverb.set_params(ReverbParams::default());
-        let floor = libm::expf(-2.0 * PI * MIN_DAMPING_CORNER_HZ / 48_000.0);
-        assert!(reverb.lines.iter().all(|l| l.damping <= floor + 1e-6));
+        // The darkest is the two-tap average's gain at 10 kHz, 48 kHz: cos(π·10/48).
+        let omega = 2.0 * PI * HF_REFERENCE_HZ / 48_000.0;
+        let darkest = damping_pole(libm::cosf(omega / 2.0), libm::cosf(omega));
+        assert!((previous - darkest).abs() < 1e-3, "{previous} vs {darkest}");
     }
 }

@@ -9,7 +9,7 @@
     missing_docs
 )]
 
-use synth::reverb::{Reverb, ReverbParams};
+use synth::reverb::{LINE_LENGTHS_48K, Reverb, ReverbParams};
 
 /// Renders `frames` of the reverb's response to `send` (zero-padded), interleaved stereo.
 fn render(reverb: &mut Reverb, send: &[f32], frames: usize) -> Vec<f32> {
@@ -97,14 +97,23 @@ fn rt60_is_sample_rate_independent() {
     }
 }
 
-/// First difference: a crude high-pass (+6 dB/octave) that makes the high band dominate.
-fn differentiate(x: &[f32]) -> Vec<f32> {
-    let mut previous = 0.0;
+/// RBJ band-pass (constant 0 dB peak gain) at `centre_hz`.
+fn band_pass(x: &[f32], centre_hz: f64, q: f64, sample_rate: f64) -> Vec<f32> {
+    let w = 2.0 * std::f64::consts::PI * centre_hz / sample_rate;
+    let alpha = w.sin() / (2.0 * q);
+    let a0 = 1.0 + alpha;
+    let (b0, b2) = (alpha / a0, -alpha / a0);
+    let (a1, a2) = (-2.0 * w.cos() / a0, (1.0 - alpha) / a0);
+    let (mut x1, mut x2, mut y1, mut y2) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     x.iter()
         .map(|&v| {
-            let d = v - previous;
-            previous = v;
-            d
+            let v = f64::from(v);
+            let y = b0 * v + b2 * x2 - a1 * y1 - a2 * y2;
+            x2 = x1;
+            x1 = v;
+            y2 = y1;
+            y1 = y;
+            y as f32
         })
         .collect()
 }
@@ -121,47 +130,62 @@ fn low_pass(x: &[f32], corner_hz: f32, sample_rate: f32) -> Vec<f32> {
         .collect()
 }
 
+/// The 10 kHz reverb time the Waves reverb's semantics give (its two-tap damping per pass at
+/// 48 kHz, `c = (1 − r)/2`, `r = 10^(−3·d·(1/RT_hf − 1/RT))`), for an FDN whose lines all carry
+/// the same energy: total loss in dB over total delay.
+fn predicted_rt60_at_10k(time: f64, ratio: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * 10_000.0 / 48_000.0;
+    let (mut loss_db, mut delay) = (0.0, 0.0);
+    for &length in &LINE_LENGTHS_48K {
+        let d = f64::from(length) / 48_000.0;
+        let r = 10f64.powf(-3.0 * d * (1.0 / (time * ratio) - 1.0 / time));
+        let c = 0.5 * (1.0 - r);
+        let hf = ((1.0 - c + c * w.cos()).powi(2) + (c * w.sin()).powi(2)).sqrt();
+        loss_db += -60.0 * d / time + 20.0 * hf.log10();
+        delay += d;
+    }
+    -60.0 / (loss_db / delay)
+}
+
 #[test]
-fn hf_ratio_shortens_the_high_frequency_decay() {
-    let sample_rate = 48_000;
-    let decay_hf = |ratio: f32| {
-        let mut reverb = Reverb::new(sample_rate).unwrap();
-        reverb.set_params(ReverbParams {
-            in_gain_db: 0.0,
-            mix_db: 0.0,
-            time_ms: 2000.0,
-            hf_rt_ratio: ratio,
-        });
-        let out = render(&mut reverb, &[1.0], sample_rate as usize * 4);
-        // Three first differences: +18 dB/octave, so the top octaves dominate the energy.
-        let high = differentiate(&differentiate(&differentiate(&channel(&out, 0))));
-        rt60(&high, sample_rate as f32)
-    };
-    let bright = decay_hf(0.999);
-    let half = decay_hf(0.5);
-    let dark = decay_hf(0.1);
-    println!("HF-weighted RT60 at RT 2 s: ratio 0.999 {bright:.3} s, 0.5 {half:.3} s, 0.1 {dark:.3} s");
-    let low = {
-        let mut reverb = Reverb::new(sample_rate).unwrap();
-        reverb.set_params(ReverbParams {
-            in_gain_db: 0.0,
-            mix_db: 0.0,
-            time_ms: 2000.0,
-            hf_rt_ratio: 0.1,
-        });
-        let out = render(&mut reverb, &[1.0], sample_rate as usize * 4);
-        rt60(
-            &low_pass(&channel(&out, 0), 150.0, sample_rate as f32),
-            sample_rate as f32,
-        )
-    };
-    println!("low band (one-pole 150 Hz) RT60 at RT 2 s, ratio 0.1: {low:.3} s");
-    assert!((low / 2.0 - 1.0).abs() < 0.1, "{low}");
-    // With the ratio at 0.999 the treble decays as long as the bass (the allpass interpolation
-    // and the damping leave it alone); lower ratios shorten it, the bass stays.
-    assert!(bright > 1.8, "{bright}");
-    assert!(half < 0.5 * bright, "{half} vs {bright}");
-    assert!(dark < 0.2 * bright, "{dark} vs {bright}");
+fn hf_ratio_follows_the_waves_semantics_at_10k() {
+    let time = 2.0;
+    for sample_rate in [44_100u32, 48_000, 96_000] {
+        for ratio in [0.999f32, 0.5, 0.2, 0.001] {
+            let mut reverb = Reverb::new(sample_rate).unwrap();
+            reverb.set_params(ReverbParams {
+                in_gain_db: 0.0,
+                mix_db: 0.0,
+                time_ms: time * 1000.0,
+                hf_rt_ratio: ratio,
+            });
+            let out = render(&mut reverb, &[1.0], sample_rate as usize * 3);
+            let rate = f64::from(sample_rate);
+            let band = band_pass(&channel(&out, 0), 10_000.0, 12.0, rate);
+            let measured = f64::from(rt60(&band, rate as f32));
+            let predicted = predicted_rt60_at_10k(f64::from(time), f64::from(ratio));
+            println!(
+                "fs {sample_rate}, RT {time} s, HF ratio {ratio}: RT60 at 10 kHz {measured:.3} s \
+                 (Waves semantics: {predicted:.3} s)"
+            );
+            assert!(
+                (measured / predicted - 1.0).abs() < 0.1,
+                "fs {sample_rate}, ratio {ratio}: {measured} vs {predicted}"
+            );
+        }
+    }
+    // Strong damping leaves the bass alone.
+    let mut reverb = Reverb::new(48_000).unwrap();
+    reverb.set_params(ReverbParams {
+        in_gain_db: 0.0,
+        mix_db: 0.0,
+        time_ms: time * 1000.0,
+        hf_rt_ratio: 0.001,
+    });
+    let out = render(&mut reverb, &[1.0], 48_000 * 4);
+    let low = rt60(&low_pass(&channel(&out, 0), 150.0, 48_000.0), 48_000.0);
+    println!("low band (one-pole 150 Hz) RT60 at RT 2 s, HF ratio 0.001: {low:.3} s");
+    assert!((low / time - 1.0).abs() < 0.1, "{low}");
 }
 
 #[test]
