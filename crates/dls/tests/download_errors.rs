@@ -6,7 +6,8 @@
     clippy::arithmetic_side_effects,
     clippy::indexing_slicing,
     clippy::unwrap_used,
-    clippy::panic
+    clippy::panic,
+    clippy::expect_used
 )]
 
 use dls::download::build::{BuildOptions, build_downloads, build_wave};
@@ -686,4 +687,16 @@ fn every_single_byte_mutation_is_handled() {
         }
     }
     assert!(parses > 300_000, "{parses}");
+}
+
+/// Writes the valid corpus as fuzz seeds: `DLS_DOWNLOAD_SEEDS=fuzz/seeds/download_parse cargo test
+/// -p dls --features std --test download_errors write_fuzz_seeds -- --ignored`.
+#[test]
+#[ignore = "writes files; run by hand to refresh the fuzz seeds"]
+fn write_fuzz_seeds() {
+    let dir = std::env::var("DLS_DOWNLOAD_SEEDS").expect("set DLS_DOWNLOAD_SEEDS to the seed directory");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, buffer) in corpus().iter().enumerate() {
+        std::fs::write(format!("{dir}/seed-{i:02}.bin"), buffer).unwrap();
+    }
 }

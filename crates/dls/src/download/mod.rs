@@ -50,7 +50,9 @@
 //!   `(x − 128) << 8`; a trailing odd byte of 16-bit data is ignored. `ulWaveDataIdx` 0 is
 //!   `BadWave`.
 //! * **Instruments**: regions name waves by download id (`WaveLink.ulTableIndex` = the wave's
-//!   `dwDLId`); the wave need not be downloaded yet (the engine binds at note-on, and fits the
+//!   `dwDLId`); `WaveLink.ulChannel` is kept as sent (ddksynth refused anything but
+//!   `WAVELINK_CHANNEL_LEFT` with `DMUS_E_NOTMONO`; the model plays stereo through two
+//!   wave-linked mono regions); the wave need not be downloaded yet (the engine binds at note-on, and fits the
 //!   loop to the wave with [`crate::validate::fit_loop`]). A region with neither its own nor a
 //!   global articulation is **accepted** and plays with the DLS2 defaults (ddksynth refused it
 //!   with `DMUS_E_NOARTICULATION`; see [`crate::articulation`]). `WLOOP.ulType` 0 is forward,
@@ -148,6 +150,15 @@ pub enum Parsed {
         /// The instrument, validated; region wave ids are wave download ids.
         instrument: Instrument,
     },
+}
+
+impl Parsed {
+    /// The download id (`dwDLId`).
+    pub const fn id(&self) -> u32 {
+        match self {
+            Self::Wave { id, .. } | Self::Instrument { id, .. } => *id,
+        }
+    }
 }
 
 /// Reads the `DMUS_DOWNLOADINFO` header (no other check).
