@@ -6,7 +6,7 @@
 //! reverbs:
 //!
 //! ```text
-//! send ─► × in_gain ─► 4 series allpass diffusers ─► + ─► 8 delay lines (modulated, 4-point read)
+//! send ─► × in_gain ─► 4 series allpass diffusers ─► + ─► 8 delay lines (modulated, allpass read)
 //!                                                    ▲            │
 //!                                                    │     per-line damping: one-pole low-pass
 //!                                                    │     whose DC gain sets the reverb time and
@@ -14,7 +14,7 @@
 //!                                                    │            │
 //!                                                    └─ 8×8 Hadamard (orthogonal, lossless) ◄┘
 //!                                                                 │
-//!                 out L += mix × Σ a_i·y_i, out R += mix × Σ b_i·y_i (a ⟂ b: decorrelated)
+//!       out L += mix × Σ a_i·line_i, out R += mix × Σ b_i·line_i (a ⟂ b: decorrelated)
 //! ```
 //!
 //! * **Reverb time.** A line of `d` samples gets loop gain `g = 10^(−3·d / (fs·RT60))`, so every
@@ -38,6 +38,11 @@
 //!   flat magnitude keeps the decay time exact at every frequency (a 4-point polynomial read
 //!   loses treble on every pass and shortened the measured RT60 by 6 %). This breaks
 //!   up the metallic ringing of fixed modes without audible pitch wobble (< 2 cents).
+//! * **Level.** The outputs are tapped from the lines before the loop's absorption (Jot), so the
+//!   first arrivals do not depend on the reverb time, and scaled by `√(1 − mean g²)`, so the
+//!   impulse response carries the same energy in each channel (0 dB: a noise send comes back at
+//!   its own level with `fReverbMix` 0 dB) whatever the reverb time. The Waves reverb likewise normalises its
+//!   wet signal by its loop gains.
 //! * **Stereo.** Left and right take the line outputs with two orthogonal ±1 patterns (rows of a
 //!   Hadamard matrix), so their tails are decorrelated.
 //! * **Kernel rules.** Allocation only in [`Reverb::new`] (`try_reserve_exact`). [`Reverb::process`]
@@ -220,9 +225,10 @@ struct Line {
 }
 
 impl Line {
-    /// Reads the modulated, interpolated, damped output of the line.
+    /// Reads the line (modulated, interpolated): returns what it holds, for the outputs, and
+    /// that damped by the loop gain and filter, for the feedback.
     #[inline(always)]
-    fn output(&mut self, write: usize) -> f32 {
+    fn output(&mut self, write: usize) -> (f32, f32) {
         let delay = self.delay + self.depth * sine(self.phase);
         self.phase += self.phase_step;
         if self.phase >= 1.0 {
@@ -242,7 +248,7 @@ impl Line {
         // One-pole low-pass with DC gain `gain`.
         let damped = self.gain * (1.0 - self.damping) * read + self.damping * self.state;
         self.state = (damped + FLUSH) - FLUSH;
-        self.state
+        (self.allpass, self.state)
     }
 }
 
@@ -296,6 +302,8 @@ pub struct Reverb {
     params: ReverbParams,
     in_gain: f32,
     mix_gain: f32,
+    /// `√(1 − mean g²)`: makes the impulse response's energy independent of the reverb time.
+    output_gain: f32,
     diffusers: [Diffuser; 4],
     lines: [Line; LINES],
     /// Write position shared by every ring (all rings wrap with their own mask).
@@ -340,6 +348,7 @@ impl Reverb {
             params: ReverbParams::default(),
             in_gain: 1.0,
             mix_gain: 1.0,
+            output_gain: 1.0,
             diffusers: [diffuser(d0)?, diffuser(d1)?, diffuser(d2)?, diffuser(d3)?],
             lines: [
                 line(0, l0)?,
@@ -387,9 +396,11 @@ impl Reverb {
         // The Waves two-tap filter's phase step at the reference, at 48 kHz.
         let omega_48k = 2.0 * PI * reference_hz / 48_000.0;
         let (cos_48k, sin_48k) = (libm::cosf(omega_48k), libm::sinf(omega_48k));
+        let mut mean_square_gain = 0.0;
         for line in &mut self.lines {
             let seconds = line.delay / rate;
             line.gain = libm::powf(10.0, -3.0 * seconds / time);
+            mean_square_gain += line.gain * line.gain * (1.0 / LINES as f32);
             // Ratio of the HF (Nyquist) loop gain to the DC loop gain, as the Waves reverb
             // computes it, and its two-tap coefficient.
             let nyquist_ratio = libm::powf(10.0, -3.0 * seconds * (1.0 / hf_time - 1.0 / time));
@@ -400,13 +411,17 @@ impl Reverb {
             let r = libm::sqrtf(re * re + im * im);
             line.damping = damping_pole(r, cos_omega);
         }
+        // Each pass keeps `mean g²` of the energy: the tail holds 1/(1 − mean g²) times the
+        // first pass. Like the Waves reverb's wet normalisation, this keeps the reverb's
+        // loudness independent of its length.
+        self.output_gain = libm::sqrtf((1.0 - mean_square_gain).clamp(0.0, 1.0));
     }
 
     /// Adds the reverberated `send` (mono, one value per frame) into `out` (interleaved stereo).
     /// Processes `min(send.len(), out.len() / 2)` frames. No allocation, cannot panic.
     pub fn process(&mut self, send: &[f32], out: &mut [f32]) {
         let in_gain = self.in_gain;
-        let mix = self.mix_gain * INV_SQRT_8;
+        let mix = self.mix_gain * self.output_gain;
         for (&input, frame) in send.iter().zip(out.chunks_exact_mut(2)) {
             let write = self.write;
             // Non-finite input is treated as silence: the tail must never turn NaN.
@@ -417,17 +432,24 @@ impl Reverb {
             }
             let x = x * INV_SQRT_8;
 
-            let mut outputs = [0.0f32; LINES];
-            for (line, output) in self.lines.iter_mut().zip(outputs.iter_mut()) {
-                *output = line.output(write);
-            }
+            // Outputs are tapped before the loop's absorption (Jot), so the first arrivals do
+            // not depend on the reverb time; `output_gain` normalises the tail's energy.
+            let mut damped = [0.0f32; LINES];
             let mut left = 0.0;
             let mut right = 0.0;
-            for ((&y, &l), &r) in outputs.iter().zip(&LEFT_SIGNS).zip(&RIGHT_SIGNS) {
-                left += l * y;
-                right += r * y;
+            for (((line, slot), &l), &r) in self
+                .lines
+                .iter_mut()
+                .zip(damped.iter_mut())
+                .zip(&LEFT_SIGNS)
+                .zip(&RIGHT_SIGNS)
+            {
+                let (held, absorbed) = line.output(write);
+                *slot = absorbed;
+                left += l * held;
+                right += r * held;
             }
-            let feedback = hadamard(outputs);
+            let feedback = hadamard(damped);
             for ((line, &f), &sign) in self.lines.iter_mut().zip(&feedback).zip(&INPUT_SIGNS) {
                 line.ring.put(write, f + sign * x);
             }

@@ -344,3 +344,26 @@ fn output_is_accumulated_and_mismatched_lengths_use_the_common_prefix() {
     reverb.process(&[0.0; 10], &mut out);
     assert_eq!(out, vec![0.5; 7]);
 }
+
+#[test]
+fn loudness_does_not_depend_on_reverb_time() {
+    // Per-channel impulse-response energy (= the gain for a noise send) is 0 dB at any time.
+    for sample_rate in [44_100u32, 48_000] {
+        for time_ms in [100.0f32, 300.0, 1000.0, 3000.0] {
+            let mut reverb = Reverb::new(sample_rate).unwrap();
+            reverb.set_params(ReverbParams {
+                in_gain_db: 0.0,
+                mix_db: 0.0,
+                time_ms,
+                hf_rt_ratio: 0.999,
+            });
+            let out = render(&mut reverb, &[1.0], sample_rate as usize * 5);
+            for side in 0..2 {
+                let energy: f64 = channel(&out, side).iter().map(|&x| f64::from(x).powi(2)).sum();
+                let db = 10.0 * energy.log10();
+                println!("fs {sample_rate}, RT {time_ms} ms, side {side}: IR energy {db:.2} dB");
+                assert!(db.abs() < 1.0, "fs {sample_rate}, RT {time_ms} ms: {db} dB");
+            }
+        }
+    }
+}
