@@ -18,6 +18,8 @@
 //! | wave data | at least one frame, else [`ValidationError::EmptyWave`] |
 //! | connection scale | clamped per destination, see [`clamp_connection`] |
 //! | wave link (collections) | wave index inside the pool, else [`ValidationError::WaveLink`] |
+//! | key group | any value (0 = none); the engine compares, never indexes, with it |
+//! | fine tune | any `i16` cents |
 
 use portcls_sys::dls::{
     CONN_DST_CHORUS, CONN_DST_EG1_ATTACKTIME, CONN_DST_EG1_DECAYTIME, CONN_DST_EG1_DELAYTIME,
@@ -115,6 +117,16 @@ pub fn fit_loop(sample_loop: Loop, frames: usize) -> Option<Loop> {
         length: sample_loop.length.min(room),
         ..sample_loop
     })
+}
+
+/// The `WSMP` a region plays a wave with: the region's own, else the wave's, else the DLS
+/// default (unity note 60, no loop), with the loop fitted to the wave by [`fit_loop`]. What the
+/// engine uses when it binds a region to a wave (at install, or at note-on when the wave arrived
+/// after the instrument). Cannot fail.
+pub fn bind_sample(region: &Region, wave: &Wave) -> SampleInfo {
+    let mut sample = region.sample.or(wave.sample).unwrap_or_default();
+    sample.sample_loop = sample.sample_loop.and_then(|l| fit_loop(l, wave.data.len()));
+    sample
 }
 
 fn range(value: Range, error: ValidationError) -> Result<(), ValidationError> {
@@ -300,6 +312,37 @@ mod tests {
         assert_eq!(fit_loop(l, 110), Some(l));
         assert_eq!(fit_loop(l, 90), None);
         assert_eq!(fit_loop(l, 0), None);
+    }
+
+    #[test]
+    fn binding_merges_and_fits() {
+        let mut w = wave(10);
+        let mut r = region();
+        r.sample = None;
+        assert_eq!(bind_sample(&r, &w), SampleInfo::default());
+        let l = Loop {
+            kind: LoopKind::Forward,
+            start: 4,
+            length: 50,
+        };
+        w.sample = Some(SampleInfo {
+            unity_note: 40,
+            sample_loop: Some(l),
+            ..SampleInfo::default()
+        });
+        let bound = bind_sample(&r, &w);
+        assert_eq!(bound.unity_note, 40, "the wave's WSMP");
+        assert_eq!(
+            bound.sample_loop,
+            Some(Loop { length: 6, ..l }),
+            "fitted to 10 frames"
+        );
+        r.sample = Some(SampleInfo {
+            unity_note: 70,
+            ..SampleInfo::default()
+        });
+        assert_eq!(bind_sample(&r, &w).unity_note, 70, "the region's WSMP wins");
+        assert_eq!(bind_sample(&r, &w).sample_loop, None);
     }
 
     #[test]

@@ -700,3 +700,49 @@ fn write_fuzz_seeds() {
         std::fs::write(format!("{dir}/seed-{i:02}.bin"), buffer).unwrap();
     }
 }
+
+#[test]
+fn dx6_params_sit_at_the_documented_offsets() {
+    // DMUS_ARTICPARAMS: LFO 0..24, VolEG 24..48, PitchEG 48..76 (pcRange at 72), Misc 76..80.
+    let mut params = vec![0u8; 80];
+    let mut put = |at: usize, v: i32| params[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    put(0, -100 << 16); // LFO.pcFrequency
+    put(12, 25 << 16); // LFO.pcPitchScale
+    put(20, 50 << 16); // LFO.pcMWToPitch
+    put(32, 800 << 16); // VolEG.ptSustain
+    put(40, -300 << 16); // VolEG.tcVel2Attack
+    put(52, -2000 << 16); // PitchEG.tcDecay
+    put(72, 1200 << 16); // PitchEG.pcRange
+    put(76, -250 << 16); // Misc.ptDefaultPan
+    let objects = vec![instrument(0, 1, 0, 0), le(&[2, 0]), params];
+    let Parsed::Instrument { instrument, .. } =
+        parse(&raw(c::DMUS_DOWNLOADINFO_INSTRUMENT, 1, &objects)).unwrap()
+    else {
+        panic!()
+    };
+    let a = instrument.articulation.unwrap();
+    let get = |s, ctl, d| {
+        a.connections
+            .iter()
+            .find(|x| (x.source, x.control, x.destination) == (s, ctl, d))
+            .unwrap()
+    };
+    assert_eq!(get(0, 0, c::CONN_DST_LFO_FREQUENCY).scale, -100 << 16);
+    let lfo_pitch = get(c::CONN_SRC_LFO, 0, c::CONN_DST_PITCH);
+    assert_eq!(lfo_pitch.scale, 25 << 16);
+    assert!(lfo_pitch.transform.source_bipolar, "the LFO is bipolar");
+    assert_eq!(
+        get(c::CONN_SRC_LFO, c::CONN_SRC_CC1, c::CONN_DST_PITCH).scale,
+        50 << 16
+    );
+    assert_eq!(get(0, 0, c::CONN_DST_EG1_SUSTAINLEVEL).scale, 800 << 16);
+    assert_eq!(
+        get(c::CONN_SRC_KEYONVELOCITY, 0, c::CONN_DST_EG1_ATTACKTIME).scale,
+        -300 << 16
+    );
+    assert_eq!(get(0, 0, c::CONN_DST_EG2_DECAYTIME).scale, -2000 << 16);
+    assert_eq!(get(c::CONN_SRC_EG2, 0, c::CONN_DST_PITCH).scale, 1200 << 16);
+    assert_eq!(get(0, 0, c::CONN_DST_PAN).scale, -250 << 16);
+    // Zero fields are zero (e.g. a 0 attack is 1 s in time cents, not "0 s": DX6 sends what it means).
+    assert_eq!(get(0, 0, c::CONN_DST_EG1_ATTACKTIME).scale, 0);
+}
