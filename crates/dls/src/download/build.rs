@@ -20,7 +20,12 @@
 //!   [`ArticParams::from_connections`] — **lossy**: only the 20 fixed DX6 parameters survive
 //!   (no velocity→gain override, filter, vibrato LFO, DLS2 EG stages or transforms).
 //! * A region's WSMP is the region's own, else its wave's, else the DLS default (unity 60, no
-//!   loop), as DirectMusic merges them: the downloaded region always carries one.
+//!   loop): the downloaded region always carries one, and DLS defines the region's `wsmp` as
+//!   overriding the wave's. (Wine copies only the region's own `wsmp`, zeroed when absent; what
+//!   native dmusic.dll does for a region without `wsmp` is not documented.)
+//! * Differences from Wine's builder, on purpose: an instrument's copyright is sent (Wine sends
+//!   none); a level's articulation is one `DMUS_ARTICULATION2` node (Wine sends one node per
+//!   `art1`/`art2` chunk; the parser concatenates a chain, so both parse to the same model).
 //! * Every object starts 4-byte aligned; `cbSize` is the buffer's exact length (no append space).
 
 // Host-only code over a trusted, in-memory collection: sizes are bounded by memory already

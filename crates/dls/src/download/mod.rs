@@ -1,6 +1,6 @@
 //! DirectMusic download buffers (`KSPROPERTY_SYNTH_DLS_DOWNLOAD`): the kernel-side parser of
 //! untrusted input ([`parse`]) and, with `std`, the builder of the buffers dmusic.dll sends
-//! ([`build`]).
+//! (`build`).
 //!
 //! # Layout (dmdls.h; all little-endian, offsets in bytes)
 //!
