@@ -38,6 +38,73 @@ pub const MODE_VALUE_NAME_UTF16: [u16; 10] = ascii_to_utf16z(MODE_VALUE_NAME);
 /// The largest mode value, in bytes of UTF-16 data, that the driver reads (longer is an error).
 pub const MODE_VALUE_MAX_BYTES: usize = 64;
 
+/// `STATUS_OBJECT_NAME_NOT_FOUND`: the key has no such value.
+pub const STATUS_OBJECT_NAME_NOT_FOUND: NTSTATUS = 0xC000_0034_u32 as NTSTATUS;
+/// `STATUS_BUFFER_OVERFLOW`: the value is larger than the buffer (a warning status).
+pub const STATUS_BUFFER_OVERFLOW: NTSTATUS = 0x8000_0005_u32 as NTSTATUS;
+/// `STATUS_BUFFER_TOO_SMALL`: the value is larger than the buffer.
+pub const STATUS_BUFFER_TOO_SMALL: NTSTATUS = 0xC000_0023_u32 as NTSTATUS;
+
+/// Bytes before `Data` in `KEY_VALUE_PARTIAL_INFORMATION` (`TitleIndex`, `Type`, `DataLength`:
+/// three `ULONG`s, wdm.h).
+pub const PARTIAL_INFORMATION_HEADER: usize = 12;
+
+/// The buffer `ZwQueryValueKey(KeyValuePartialInformation)` fills when the mode is read: the
+/// header plus [`MODE_VALUE_MAX_BYTES`] of data, aligned for the header's `ULONG`s.
+#[repr(C, align(8))]
+pub struct ValueBuffer(pub [u8; PARTIAL_INFORMATION_HEADER + MODE_VALUE_MAX_BYTES]);
+
+impl ValueBuffer {
+    /// A zeroed buffer.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self([0; PARTIAL_INFORMATION_HEADER + MODE_VALUE_MAX_BYTES])
+    }
+}
+
+impl Default for ValueBuffer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What a `ZwQueryValueKey(…, KeyValuePartialInformation, buffer, …, &result_length)` call that
+/// returned `status` means for the mode.
+///
+/// A success is trusted no further than the bytes the kernel says it wrote and the buffer holds:
+/// `DataLength` is clamped to both.
+#[must_use]
+pub fn decode_value_query(status: NTSTATUS, result_length: u32, buffer: &ValueBuffer) -> ModeValue<'_> {
+    match status {
+        STATUS_OBJECT_NAME_NOT_FOUND => return ModeValue::Absent,
+        STATUS_BUFFER_OVERFLOW | STATUS_BUFFER_TOO_SMALL => return ModeValue::Failed(ModeError::TooLong),
+        status if status < 0 => return ModeValue::Failed(ModeError::Unreadable(status)),
+        _ => {}
+    }
+    let written = usize::try_from(result_length)
+        .unwrap_or(usize::MAX)
+        .min(buffer.0.len());
+    let Some(header) = buffer
+        .0
+        .get(..PARTIAL_INFORMATION_HEADER)
+        .filter(|_| written >= PARTIAL_INFORMATION_HEADER)
+    else {
+        return ModeValue::Failed(ModeError::Unreadable(status));
+    };
+    let field = |offset: usize| {
+        header
+            .get(offset..offset.saturating_add(4))
+            .and_then(|bytes| <[u8; 4]>::try_from(bytes).ok())
+            .map_or(0, u32::from_le_bytes)
+    };
+    let value_type = field(4);
+    let data_length = usize::try_from(field(8)).unwrap_or(usize::MAX);
+    let available = written.saturating_sub(PARTIAL_INFORMATION_HEADER);
+    let end = PARTIAL_INFORMATION_HEADER.saturating_add(data_length.min(available));
+    let data = buffer.0.get(PARTIAL_INFORMATION_HEADER..end).unwrap_or(&[]);
+    ModeValue::Present { value_type, data }
+}
+
 /// How the synth reaches the listener (issue 9). Chosen at install time by the INF model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SynthMode {
@@ -223,9 +290,9 @@ pub trait AdapterServices {
     /// One reference on a miniport (`IUnknown*` of the miniport object).
     type Miniport;
 
-    /// Reads [`MODE_VALUE_NAME`] from the device's hardware key into `buffer` (which holds
-    /// [`MODE_VALUE_MAX_BYTES`]) and says what it found.
-    fn read_mode_value<'a>(&mut self, buffer: &'a mut [u8; MODE_VALUE_MAX_BYTES]) -> ModeValue<'a>;
+    /// Reads [`MODE_VALUE_NAME`] from the device's hardware key, using `buffer` for the value,
+    /// and says what it found (the kernel: `ZwQueryValueKey` then [`decode_value_query`]).
+    fn read_mode_value<'a>(&mut self, buffer: &'a mut ValueBuffer) -> ModeValue<'a>;
     /// `PcNewPort(&port, CLSID_Port…)`.
     ///
     /// # Errors
@@ -262,7 +329,7 @@ pub trait AdapterServices {
 /// # Errors
 /// The NTSTATUS of the first PortCls call or creation that failed.
 pub fn start_device<S: AdapterServices>(services: &mut S) -> Result<SynthMode, NTSTATUS> {
-    let mut buffer = [0u8; MODE_VALUE_MAX_BYTES];
+    let mut buffer = ValueBuffer::new();
     let (mode, problem) = resolve_mode(services.read_mode_value(&mut buffer));
     if let Some(problem) = problem {
         services.log(format_args!(

@@ -4,6 +4,7 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::panic,
     clippy::indexing_slicing,
     clippy::arithmetic_side_effects
 )]
@@ -12,8 +13,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use dmksynth::adapter::{
-    AdapterServices, DMUS_SUBDEVICE, MAX_SUBDEVICES, MODE_VALUE_MAX_BYTES, ModeError, ModeValue, PortClass,
-    REG_SZ, Subdevice, SynthMode, start_device, subdevices,
+    AdapterServices, DMUS_SUBDEVICE, MAX_SUBDEVICES, ModeError, ModeValue, PARTIAL_INFORMATION_HEADER,
+    PortClass, REG_SZ, STATUS_BUFFER_OVERFLOW, STATUS_OBJECT_NAME_NOT_FOUND, Subdevice, SynthMode,
+    ValueBuffer, decode_value_query, start_device, subdevices,
 };
 use portcls_sys::dmerror::{NTSTATUS, STATUS_INVALID_PARAMETER, STATUS_NO_MEMORY, STATUS_UNSUCCESSFUL};
 
@@ -120,16 +122,16 @@ impl AdapterServices for Fake {
     type Port = Reference;
     type Miniport = Reference;
 
-    fn read_mode_value<'a>(&mut self, buffer: &'a mut [u8; MODE_VALUE_MAX_BYTES]) -> ModeValue<'a> {
+    fn read_mode_value<'a>(&mut self, buffer: &'a mut ValueBuffer) -> ModeValue<'a> {
         self.calls.push(Call::ReadMode);
         match &self.registry {
             Registry::Absent => ModeValue::Absent,
             Registry::Failed(error) => ModeValue::Failed(*error),
             Registry::Value(value_type, data) => {
-                buffer[..data.len()].copy_from_slice(data);
+                buffer.0[..data.len()].copy_from_slice(data);
                 ModeValue::Present {
                     value_type: *value_type,
-                    data: &buffer[..data.len()],
+                    data: &buffer.0[..data.len()],
                 }
             }
         }
@@ -349,4 +351,61 @@ fn add_device_reserves_room_for_every_subdevice_of_every_mode() {
         assert!(subdevices(mode).len() <= MAX_SUBDEVICES as usize, "{mode}");
         assert_eq!(subdevices(mode).first(), Some(&DMUS_SUBDEVICE), "{mode}");
     }
+}
+
+/// A `KEY_VALUE_PARTIAL_INFORMATION` as the kernel writes it: TitleIndex, Type, DataLength, Data.
+fn partial_information(value_type: u32, data: &[u8], claimed_length: u32) -> (ValueBuffer, u32) {
+    let mut buffer = ValueBuffer::new();
+    buffer.0[4..8].copy_from_slice(&value_type.to_le_bytes());
+    buffer.0[8..12].copy_from_slice(&claimed_length.to_le_bytes());
+    buffer.0[12..12 + data.len()].copy_from_slice(data);
+    (buffer, (PARTIAL_INFORMATION_HEADER + data.len()) as u32)
+}
+
+#[test]
+fn value_queries_decode_to_mode_values() {
+    let text = utf16le("hardware-synth");
+    let (buffer, written) = partial_information(REG_SZ, &text, text.len() as u32);
+    assert_eq!(
+        decode_value_query(0, written, &buffer),
+        ModeValue::Present {
+            value_type: REG_SZ,
+            data: &text
+        }
+    );
+
+    // DataLength larger than what was written: only the written bytes are trusted.
+    let (buffer, written) = partial_information(REG_SZ, &text[..6], 4000);
+    assert_eq!(
+        decode_value_query(0, written, &buffer),
+        ModeValue::Present {
+            value_type: REG_SZ,
+            data: &text[..6]
+        }
+    );
+    // ResultLength larger than the buffer: clamped to the buffer.
+    let (buffer, _) = partial_information(REG_SZ, &text, u32::MAX);
+    let ModeValue::Present { data, .. } = decode_value_query(0, u32::MAX, &buffer) else {
+        panic!()
+    };
+    assert_eq!(data.len(), buffer.0.len() - PARTIAL_INFORMATION_HEADER);
+
+    let empty = ValueBuffer::new();
+    assert_eq!(
+        decode_value_query(STATUS_OBJECT_NAME_NOT_FOUND, 0, &empty),
+        ModeValue::Absent
+    );
+    assert_eq!(
+        decode_value_query(STATUS_BUFFER_OVERFLOW, 200, &empty),
+        ModeValue::Failed(ModeError::TooLong)
+    );
+    assert_eq!(
+        decode_value_query(STATUS_UNSUCCESSFUL, 0, &empty),
+        ModeValue::Failed(ModeError::Unreadable(STATUS_UNSUCCESSFUL))
+    );
+    // A "success" that wrote less than the header.
+    assert_eq!(
+        decode_value_query(0, 8, &empty),
+        ModeValue::Failed(ModeError::Unreadable(0))
+    );
 }

@@ -1,0 +1,119 @@
+//! [`AdapterServices`] over PortCls: what [`crate::adapter::start_device`] calls in the kernel.
+//!
+//! Every method runs at PASSIVE_LEVEL inside `StartDevice`. The reference handles own exactly one
+//! COM reference each; [`crate::adapter::start_device`] moves them into the release methods, which
+//! call `IUnknown::Release` once.
+
+use core::fmt;
+use core::ptr::{self, NonNull};
+
+use portcls_sys::com::IUnknown;
+use portcls_sys::dmerror::{NTSTATUS, STATUS_SUCCESS};
+use portcls_sys::dmusicks::CLSID_PortDMus;
+use portcls_sys::ntdef::{PDEVICE_OBJECT, PIRP};
+use portcls_sys::portcls::{IPort, PRESOURCELIST, PcNewPort, PcRegisterSubdevice};
+
+use super::{log, platform, registry};
+use crate::adapter::{AdapterServices, ModeValue, PortClass, Subdevice, SynthMode, ValueBuffer};
+
+/// `STATUS_UNSUCCESSFUL`, for a creation that reported success and returned no object.
+const STATUS_UNSUCCESSFUL: NTSTATUS = 0xC000_0001_u32 as NTSTATUS;
+
+/// One reference on a port.
+pub(crate) struct PortReference(NonNull<IPort>);
+
+/// One reference on a miniport, as its `IUnknown`.
+pub(crate) struct MiniportReference(NonNull<IUnknown>);
+
+/// The arguments PortCls gave `StartDevice`, valid for the duration of that call.
+pub(crate) struct PortClsServices {
+    pub(crate) device: PDEVICE_OBJECT,
+    pub(crate) irp: PIRP,
+    pub(crate) resources: PRESOURCELIST,
+}
+
+impl AdapterServices for PortClsServices {
+    type Port = PortReference;
+    type Miniport = MiniportReference;
+
+    fn read_mode_value<'a>(&mut self, buffer: &'a mut ValueBuffer) -> ModeValue<'a> {
+        // SAFETY: StartDevice runs at PASSIVE_LEVEL in the PnP manager's thread and `self.device`
+        // is the FDO PortCls passed it.
+        unsafe { registry::read_mode_value(self.device, buffer) }
+    }
+
+    fn new_port(&mut self, class: PortClass) -> Result<PortReference, NTSTATUS> {
+        let class_id = match class {
+            PortClass::DirectMusic => &CLSID_PortDMus,
+        };
+        let mut port: *mut IPort = ptr::null_mut();
+        // SAFETY: `port` is a writable local and `class_id` a static GUID. PASSIVE_LEVEL.
+        let status = unsafe { PcNewPort(&mut port, class_id) };
+        match NonNull::new(port) {
+            Some(port) if status == STATUS_SUCCESS => Ok(PortReference(port)),
+            Some(port) => {
+                // A failure that still returned an object: give it back rather than leak it.
+                release(port.cast());
+                Err(status)
+            }
+            None => Err(if status < 0 { status } else { STATUS_UNSUCCESSFUL }),
+        }
+    }
+
+    fn create_miniport(&mut self, class: PortClass, mode: SynthMode) -> Result<MiniportReference, NTSTATUS> {
+        match class {
+            PortClass::DirectMusic => platform::create_dmus_miniport(mode).map(MiniportReference),
+        }
+    }
+
+    fn init_port(&mut self, port: &PortReference, miniport: &MiniportReference) -> Result<(), NTSTATUS> {
+        let port = port.0.as_ptr();
+        // SAFETY: `port` is a live IPort we hold a reference on, whose first field is its vtable
+        // pointer; the device, IRP and resource list are StartDevice's, valid during the call; no
+        // adapter object is shared with the miniport (NULL), as in ddksynth. PASSIVE_LEVEL.
+        let status = unsafe {
+            ((*(*port).lpVtbl).Init)(
+                port,
+                self.device,
+                self.irp,
+                miniport.0.as_ptr(),
+                ptr::null_mut(),
+                self.resources,
+            )
+        };
+        if status < 0 { Err(status) } else { Ok(()) }
+    }
+
+    fn register_subdevice(&mut self, subdevice: &Subdevice, port: &PortReference) -> Result<(), NTSTATUS> {
+        // SAFETY: the FDO is StartDevice's; the name is a static NUL-terminated UTF-16 string that
+        // PortCls only reads; the port is live and initialised. PASSIVE_LEVEL.
+        let status = unsafe {
+            PcRegisterSubdevice(
+                self.device,
+                subdevice.name_utf16.as_ptr().cast_mut(),
+                port.0.as_ptr().cast(),
+            )
+        };
+        if status < 0 { Err(status) } else { Ok(()) }
+    }
+
+    fn release_miniport(&mut self, miniport: MiniportReference) {
+        release(miniport.0);
+    }
+
+    fn release_port(&mut self, port: PortReference) {
+        release(port.0.cast());
+    }
+
+    fn log(&mut self, line: fmt::Arguments<'_>) {
+        log::line(line);
+    }
+}
+
+/// `IUnknown::Release` of one reference the caller owns.
+fn release(object: NonNull<IUnknown>) {
+    let object = object.as_ptr();
+    // SAFETY: every COM interface starts with the IUnknown vtable, and the caller owns the
+    // reference being given back (PortReference/MiniportReference are moved into release).
+    unsafe { ((*(*object).lpVtbl).Release)(object) };
+}
