@@ -83,6 +83,18 @@ fn main() {
     chorus.set_params(ChorusParams::default());
     report("chorus (3 voices)", measure(|s, o| chorus.process(s, o)));
 
+    // A silent send once the tails have died: the cost of leaving the effects on.
+    let mut reverb = Reverb::new(SAMPLE_RATE).unwrap();
+    let mut chorus = Chorus::new(SAMPLE_RATE).unwrap();
+    let silence = vec![0.0f32; BLOCK];
+    report(
+        "reverb + chorus, idle",
+        measure(|_, o| {
+            reverb.process(&silence, o);
+            chorus.process(&silence, o);
+        }),
+    );
+
     let mut reverb = Reverb::new(SAMPLE_RATE).unwrap();
     let mut chorus = Chorus::new(SAMPLE_RATE).unwrap();
     report(

@@ -22,15 +22,12 @@
 //! * Delay, depth and mix glide to new values over about 20 ms, so a parameter change does not
 //!   click. The LFO is a 32-bit phase accumulator (exact rate, no drift).
 //! * Kernel rules: allocation only in [`Chorus::new`]; [`Chorus::process`] cannot panic, flushes
-//!   the feedback path through `(x + 1e-18) − 1e-18` (no denormals), ignores non-finite input,
+//!   the line's input to exact zero below 1e-20 (no denormals, silence ends exactly), ignores non-finite input,
 //!   and clamps its parameters, so no NaN or infinity comes out.
 
 use crate::EngineError;
-use crate::reverb::sine;
+use crate::reverb::{flush, sine};
 use alloc::vec::Vec;
-
-/// Adding and subtracting this flushes anything below ~1e-25 to exact zero.
-const FLUSH: f32 = 1e-18;
 
 /// Voices reading the delay line.
 const VOICES: usize = 3;
@@ -123,6 +120,11 @@ pub struct Chorus {
     feedback: f32,
     /// Mean of the voices at the previous sample (the feedback signal).
     feedback_state: f32,
+    /// Consecutive frames in which the line was written with an exact zero and the voices
+    /// were silent.
+    silent_frames: usize,
+    /// The line is known to hold only zeros.
+    idle: bool,
 }
 
 impl Chorus {
@@ -159,6 +161,8 @@ impl Chorus {
             glide: 1.0 - libm::expf(-1.0 / (GLIDE_SECONDS * rate)),
             feedback: 0.0,
             feedback_state: 0.0,
+            silent_frames: 0,
+            idle: true,
         };
         chorus.set_params(ChorusParams::default());
         chorus.snap();
@@ -224,7 +228,22 @@ impl Chorus {
 
     /// Adds the chorused `send` (mono, one value per frame) into `out` (interleaved stereo).
     /// Processes `min(send.len(), out.len() / 2)` frames. No allocation, cannot panic.
+    ///
+    /// Silence is free: once the line holds only zeros, a block whose `send` is all zeros
+    /// returns after checking it.
     pub fn process(&mut self, send: &[f32], out: &mut [f32]) {
+        if self.idle {
+            if send.iter().all(|&s| s == 0.0) {
+                // Keep time: the LFO runs on and the glides end, as if the silence had been
+                // processed.
+                let frames = send.len().min(out.len() / 2) as u32;
+                self.phase = self.phase.wrapping_add(self.phase_step.wrapping_mul(frames));
+                self.snap();
+                return;
+            }
+            self.idle = false;
+            self.silent_frames = 0;
+        }
         let glide = self.glide;
         let feedback = self.feedback;
         for (&input, frame) in send.iter().zip(out.chunks_exact_mut(2)) {
@@ -237,7 +256,7 @@ impl Chorus {
             } else {
                 0.0
             };
-            let written = (input + feedback * self.feedback_state + FLUSH) - FLUSH;
+            let written = flush(input + feedback * self.feedback_state);
             if let Some(slot) = self.line.get_mut(self.write & self.mask) {
                 *slot = written;
             }
@@ -250,6 +269,14 @@ impl Chorus {
             }
             let [v0, v1, v2] = voices;
             self.feedback_state = (v0 + v1 + v2) * (1.0 / VOICES as f32);
+            // Zero input, zero write and silent voices: once that has held for the whole line,
+            // the line (and so the feedback) holds only zeros.
+            let activity = input.abs() + written.abs() + v0.abs() + v1.abs() + v2.abs();
+            self.silent_frames = if activity == 0.0 {
+                self.silent_frames.saturating_add(1)
+            } else {
+                0
+            };
             self.phase = self.phase.wrapping_add(self.phase_step);
             self.write = self.write.wrapping_add(1);
 
@@ -258,12 +285,22 @@ impl Chorus {
                 *right += self.mix * (SIDE_GAIN * v1 + CENTRE_GAIN * v2);
             }
         }
+        if self.silent_frames > self.line.len() {
+            self.idle = true;
+        }
+    }
+
+    /// True when the line holds only zeros (processing a silent send costs nothing).
+    pub fn is_idle(&self) -> bool {
+        self.idle
     }
 
     /// Empties the delay line. No allocation.
     pub fn clear(&mut self) {
         self.line.fill(0.0);
         self.feedback_state = 0.0;
+        self.idle = true;
+        self.silent_frames = 0;
     }
 }
 

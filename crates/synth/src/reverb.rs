@@ -47,8 +47,9 @@
 //!   Hadamard matrix), so their tails are decorrelated.
 //! * **Kernel rules.** Allocation only in [`Reverb::new`] (`try_reserve_exact`). [`Reverb::process`]
 //!   cannot panic (no indexing; every ring read is `get` on a power-of-two mask), and flushes every
-//!   recursive state through `(x + 1e-18) − 1e-18`, which turns anything below ~1e-25 into an exact
-//!   zero: no denormals, and silence in gives exact silence out once the tail has died. Parameters
+//!   recursive state to exact zero below 1e-20 (−400 dB): no denormals, and silence in gives
+//!   exact silence out once the tail has died (then [`Reverb::process`] skips silent blocks
+//!   entirely, see [`Reverb::is_idle`]). Parameters
 //!   are clamped and non-finite ones ignored, so no NaN or infinity can come out.
 //!
 //! Parameters change instantly (no smoothing); the port changes them rarely, outside notes.
@@ -90,8 +91,17 @@ const RIGHT_SIGNS: [f32; LINES] = [1.0, -1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0];
 /// 1/√8: normalises the Hadamard matrix (orthogonal) and the input/output spreads.
 const INV_SQRT_8: f32 = 0.353_553_38;
 
-/// Adding and subtracting this flushes anything below ~1e-25 to exact zero.
-const FLUSH: f32 = 1e-18;
+/// Recursive state below this magnitude (−400 dB) is set to exact zero.
+const FLUSH_BELOW: f32 = 1e-20;
+
+/// `value`, or exact zero when it is below [`FLUSH_BELOW`]: keeps every recursive state out of
+/// the denormal range and lets a tail end in exact silence. (The add-and-subtract trick,
+/// `(x + 1e-18) − 1e-18`, rounds to the nearest 1e-25 instead of truncating, and an allpass
+/// with gain above 0.5 then keeps a ±1e-25 limit cycle alive forever.)
+#[inline(always)]
+pub(crate) fn flush(value: f32) -> f32 {
+    if value.abs() < FLUSH_BELOW { 0.0 } else { value }
+}
 
 /// Lowest and highest supported sample rates.
 const MIN_RATE: u32 = 8_000;
@@ -197,7 +207,7 @@ impl Diffuser {
     #[inline(always)]
     fn process(&mut self, write: usize, input: f32) -> f32 {
         let delayed = self.ring.at(write, self.delay);
-        let w = (input - DIFFUSER_GAIN * delayed + FLUSH) - FLUSH;
+        let w = flush(input - DIFFUSER_GAIN * delayed);
         self.ring.put(write, w);
         delayed + DIFFUSER_GAIN * w
     }
@@ -244,10 +254,10 @@ impl Line {
         let x0 = self.ring.at(write, whole);
         let x1 = self.ring.at(write, whole.wrapping_add(1));
         let read = eta * (x0 - self.allpass) + x1;
-        self.allpass = (read + FLUSH) - FLUSH;
+        self.allpass = flush(read);
         // One-pole low-pass with DC gain `gain`.
         let damped = self.gain * (1.0 - self.damping) * read + self.damping * self.state;
-        self.state = (damped + FLUSH) - FLUSH;
+        self.state = flush(damped);
         (self.allpass, self.state)
     }
 }
@@ -308,6 +318,12 @@ pub struct Reverb {
     lines: [Line; LINES],
     /// Write position shared by every ring (all rings wrap with their own mask).
     write: usize,
+    /// Consecutive frames in which every ring was written with exact zeros.
+    silent_frames: usize,
+    /// Every ring is known to hold only zeros (after `idle_after` silent frames).
+    idle: bool,
+    /// The longest ring: that many silent frames overwrite every ring completely.
+    idle_after: usize,
 }
 
 impl Reverb {
@@ -361,7 +377,17 @@ impl Reverb {
                 line(7, l7)?,
             ],
             write: 0,
+            silent_frames: 0,
+            idle: true,
+            idle_after: 0,
         };
+        reverb.idle_after = reverb
+            .lines
+            .iter()
+            .map(|line| line.ring.samples.len())
+            .chain(reverb.diffusers.iter().map(|d| d.ring.samples.len()))
+            .max()
+            .unwrap_or(0);
         reverb.set_params(ReverbParams::default());
         Ok(reverb)
     }
@@ -419,16 +445,34 @@ impl Reverb {
 
     /// Adds the reverberated `send` (mono, one value per frame) into `out` (interleaved stereo).
     /// Processes `min(send.len(), out.len() / 2)` frames. No allocation, cannot panic.
+    ///
+    /// Silence is free: once the tail has decayed to exact zeros (see the module documentation),
+    /// a block whose `send` is all zeros returns after checking it (about 0.3 ns per frame).
     pub fn process(&mut self, send: &[f32], out: &mut [f32]) {
+        if self.idle {
+            if send.iter().all(|&s| s == 0.0) {
+                // Keep time: the modulation runs on as if the silence had been processed.
+                let frames = send.len().min(out.len() / 2) as f32;
+                for line in &mut self.lines {
+                    let phase = line.phase + line.phase_step * frames;
+                    line.phase = (phase - libm::floorf(phase)).clamp(0.0, 0.999_999);
+                }
+                return;
+            }
+            self.idle = false;
+            self.silent_frames = 0;
+        }
         let in_gain = self.in_gain;
         let mix = self.mix_gain * self.output_gain;
         for (&input, frame) in send.iter().zip(out.chunks_exact_mut(2)) {
             let write = self.write;
             // Non-finite input is treated as silence: the tail must never turn NaN.
             let input = if input.is_finite() { input } else { 0.0 };
-            let mut x = (input.clamp(-1e6, 1e6) * in_gain + FLUSH) - FLUSH;
+            let mut x = flush(input.clamp(-1e6, 1e6) * in_gain);
+            let mut activity = x.abs();
             for diffuser in &mut self.diffusers {
                 x = diffuser.process(write, x);
+                activity += x.abs();
             }
             let x = x * INV_SQRT_8;
 
@@ -448,18 +492,36 @@ impl Reverb {
                 *slot = absorbed;
                 left += l * held;
                 right += r * held;
+                activity += held.abs() + absorbed.abs();
             }
             let feedback = hadamard(damped);
             for ((line, &f), &sign) in self.lines.iter_mut().zip(&feedback).zip(&INPUT_SIGNS) {
                 line.ring.put(write, f + sign * x);
             }
             self.write = write.wrapping_add(1);
+            // A diffuser with zero input and zero output has a zero delayed sample (its output
+            // is (1 − g²)·delayed + g·input), so it wrote 0; zero line outputs and zero x mean
+            // zero line writes. Once that has held for the longest ring, every ring, and every
+            // filter state, holds only zeros.
+            self.silent_frames = if activity == 0.0 {
+                self.silent_frames.saturating_add(1)
+            } else {
+                0
+            };
 
             if let [out_left, out_right] = frame {
                 *out_left += mix * left;
                 *out_right += mix * right;
             }
         }
+        if self.silent_frames > self.idle_after {
+            self.idle = true;
+        }
+    }
+
+    /// True when the tail has died to exact silence (processing a silent send costs nothing).
+    pub fn is_idle(&self) -> bool {
+        self.idle
     }
 
     /// Silences the tail (zeroes every delay line and filter state). No allocation.
@@ -472,6 +534,8 @@ impl Reverb {
             line.state = 0.0;
             line.allpass = 0.0;
         }
+        self.idle = true;
+        self.silent_frames = 0;
     }
 }
 
@@ -486,6 +550,23 @@ mod tests {
             let exact = libm::sinf(2.0 * PI * phase);
             assert!((sine(phase) - exact).abs() < 2e-3, "phase {phase}");
         }
+    }
+
+    #[test]
+    fn a_diffuser_left_alone_reaches_exact_zero() {
+        // g = 0.6 > 0.5: with round-to-nearest flushing this kept a ±1 ulp limit cycle.
+        let mut diffuser = Diffuser {
+            ring: Ring::new(8).unwrap(),
+            delay: 7,
+        };
+        let mut write = 0usize;
+        let mut output = diffuser.process(write, 1.0);
+        for _ in 0..20_000 {
+            write = write.wrapping_add(1);
+            output = diffuser.process(write, 0.0);
+        }
+        assert_eq!(output, 0.0);
+        assert!(diffuser.ring.samples.iter().all(|&x| x == 0.0));
     }
 
     #[test]

@@ -186,8 +186,11 @@ fn non_finite_input_and_parameters_are_harmless() {
 #[test]
 fn clear_silences_and_output_accumulates_over_the_common_prefix() {
     let mut chorus = Chorus::new(48_000).unwrap();
+    assert!(chorus.is_idle());
     let _ = render(&mut chorus, &[1.0; 2000]);
+    assert!(!chorus.is_idle());
     chorus.clear();
+    assert!(chorus.is_idle());
     let out = render(&mut chorus, &[0.0; 4000]);
     assert!(out.iter().all(|&x| x == 0.0));
 
@@ -196,4 +199,26 @@ fn clear_silences_and_output_accumulates_over_the_common_prefix() {
     // Two frames fit; the chorus delay is longer than two frames, so they gain nothing, and
     // the stray fifth sample is untouched.
     assert_eq!(out, vec![0.25; 5]);
+}
+
+#[test]
+fn goes_idle_once_the_line_has_emptied_and_wakes_on_a_send() {
+    let mut chorus = Chorus::new(48_000).unwrap();
+    chorus.set_params(ChorusParams {
+        feedback: 0.5,
+        ..ChorusParams::default()
+    });
+    let mut send = vec![0.0f32; 96_000];
+    send[0] = 1.0;
+    let out = render(&mut chorus, &send);
+    // With feedback 0.5 the echoes fall at least 6 dB per pass (≈ 12 ms): 85 passes, about a
+    // second, reach the flush threshold (−500 dB); then the line is rewritten with zeros.
+    assert!(out.iter().any(|&x| x != 0.0));
+    assert!(chorus.is_idle());
+    let mut out = vec![0.0f32; 2000];
+    chorus.process(&[0.0; 1000], &mut out);
+    assert!(out.iter().all(|&x| x == 0.0));
+    let out = render(&mut chorus, &send[..4800]);
+    assert!(!chorus.is_idle());
+    assert!(out.iter().any(|&x| x.abs() > 1e-3));
 }

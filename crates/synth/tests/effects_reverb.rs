@@ -262,13 +262,21 @@ fn silence_after_the_tail_is_exact() {
     });
     let mut seed = 99;
     let send: Vec<f32> = (0..4800).map(|_| noise(&mut seed)).collect();
-    // 500 dB of decay at 200 dB/s = 2.5 s; render 4 s, the last second must be exactly zero.
+    // Flushing at −400 dB: 2 s of decay at 200 dB/s; render 4 s, the last second must be exactly
+    // zero.
     let out = render(&mut reverb, &send, sample_rate as usize * 4);
     let last_second = &out[out.len() - sample_rate as usize * 2..];
     assert!(last_second.iter().all(|&x| x == 0.0), "tail not flushed to zero");
     // And before that, at 0.5 s (about −100 dB), there was a tail.
     let at_half_second = &out[sample_rate as usize..sample_rate as usize + 2000];
     assert!(at_half_second.iter().any(|&x| x.abs() > 1e-7));
+    // The reverb knows its tail is over, and wakes on the next send.
+    assert!(reverb.is_idle());
+    let out = render(&mut reverb, &[], 1000);
+    assert!(out.iter().all(|&x| x == 0.0));
+    let out = render(&mut reverb, &[1.0], 4800);
+    assert!(!reverb.is_idle());
+    assert!(out.iter().any(|&x| x.abs() > 1e-3));
 }
 
 #[test]
