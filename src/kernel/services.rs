@@ -68,11 +68,15 @@ impl AdapterServices for PortClsServices {
 
     fn init_port(&mut self, port: &PortReference, miniport: &MiniportReference) -> Result<(), NTSTATUS> {
         let port = port.0.as_ptr();
-        // SAFETY: `port` is a live IPort we hold a reference on, whose first field is its vtable
-        // pointer; the device, IRP and resource list are StartDevice's, valid during the call; no
-        // adapter object is shared with the miniport (NULL), as in ddksynth. PASSIVE_LEVEL.
+        // SAFETY: `port` is a live IPort we hold a reference on; its first field is its vtable.
+        let vtable = unsafe { (*port).lpVtbl };
+        // SAFETY: PortCls's IPort vtable is live as long as the port.
+        let init = unsafe { (*vtable).Init };
+        // SAFETY: `port` is live; the device, IRP and resource list are StartDevice's, valid during
+        // the call; no adapter object is shared with the miniport (NULL), as in ddksynth.
+        // PASSIVE_LEVEL.
         let status = unsafe {
-            ((*(*port).lpVtbl).Init)(
+            init(
                 port,
                 self.device,
                 self.irp,
@@ -113,7 +117,12 @@ impl AdapterServices for PortClsServices {
 /// `IUnknown::Release` of one reference the caller owns.
 fn release(object: NonNull<IUnknown>) {
     let object = object.as_ptr();
-    // SAFETY: every COM interface starts with the IUnknown vtable, and the caller owns the
-    // reference being given back (PortReference/MiniportReference are moved into release).
-    unsafe { ((*(*object).lpVtbl).Release)(object) };
+    // SAFETY: `object` is live (the caller owns a reference); every COM interface starts with its
+    // vtable pointer, whose first three slots are IUnknown's.
+    let vtable = unsafe { (*object).lpVtbl };
+    // SAFETY: the vtable lives as long as the object.
+    let release = unsafe { (*vtable).Release };
+    // SAFETY: gives back the one reference the caller owns (PortReference/MiniportReference are
+    // moved into the release methods, so this runs once per reference).
+    unsafe { release(object) };
 }
