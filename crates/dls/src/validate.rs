@@ -57,8 +57,8 @@ const fn scale_limit(destination: u16) -> Option<(i32, bool)> {
         | CONN_DST_EG2_SUSTAINLEVEL
         | CONN_DST_REVERB
         | CONN_DST_CHORUS => Some((units(1000), false)),
-        // LFO frequencies: absolute pitch cents, ±12000 (≈ 0.0004 Hz .. 440 Hz).
-        CONN_DST_LFO_FREQUENCY | CONN_DST_VIB_FREQUENCY => Some((units(12_000), false)),
+        // LFO frequencies: absolute pitch cents, ±16000 (SF2's floor −16000 ≈ 0.001 Hz).
+        CONN_DST_LFO_FREQUENCY | CONN_DST_VIB_FREQUENCY => Some((units(16_000), false)),
         // Times: ±12000 time cents (1 ms .. 1000 s), 0x80000000 = 0 s kept.
         CONN_DST_LFO_STARTDELAY
         | CONN_DST_VIB_STARTDELAY
@@ -73,8 +73,9 @@ const fn scale_limit(destination: u16) -> Option<(i32, bool)> {
         | CONN_DST_EG2_HOLDTIME
         | CONN_DST_EG2_DECAYTIME
         | CONN_DST_EG2_RELEASETIME => Some((units(12_000), true)),
-        // Filter cutoff: ±12800 cents, 0x7FFFFFFF = filter off kept.
-        CONN_DST_FILTER_CUTOFF => Some((units(12_800), false)),
+        // Filter cutoff: ±14400 cents (absolute 14400 ≈ 35 kHz: above any Nyquist, so SF2's
+        // 13500 "open" survives), 0x7FFFFFFF = filter off kept.
+        CONN_DST_FILTER_CUTOFF => Some((units(14_400), false)),
         // Filter Q: ±96 dB in gain units (DLS2 range is 0..22.5 dB; the engine clamps further).
         CONN_DST_FILTER_Q => Some((GAIN_LIMIT, false)),
         // Unknown / output-channel destinations: the engine ignores them; leave as they came.
@@ -87,9 +88,10 @@ const fn scale_limit(destination: u16) -> Option<(i32, bool)> {
 /// | Destination | Range (unit × 65536) | Kept special value |
 /// |---|---|---|
 /// | gain, filter Q | ±96 dB | — |
-/// | pitch, key number, filter cutoff | ±12800 cents | cutoff `0x7FFFFFFF` (off) |
+/// | pitch, key number | ±12800 cents | — |
+/// | filter cutoff | ±14400 cents | `0x7FFFFFFF` (off) |
 /// | pan, EG sustain, reverb, chorus | ±1000 (±100 %) | — |
-/// | LFO/vibrato frequency | ±12000 cents | — |
+/// | LFO/vibrato frequency | ±16000 cents | — |
 /// | LFO delays and EG times | ±12000 time cents | `0x80000000` (0 s) |
 /// | anything else | unchanged (ignored by the engine) | — |
 pub fn clamp_connection(connection: &mut Connection) {
@@ -382,7 +384,7 @@ mod tests {
             i32::MAX,
             "filter off survives"
         );
-        assert_eq!(clamp(CONN_DST_FILTER_CUTOFF, i32::MAX - 1), 12800 << 16);
+        assert_eq!(clamp(CONN_DST_FILTER_CUTOFF, i32::MAX - 1), 14400 << 16);
         assert_eq!(clamp(CONN_DST_EG1_SUSTAINLEVEL, 5000 << 16), 1000 << 16);
         assert_eq!(clamp(0x0013, i32::MAX), i32::MAX, "unknown destination untouched");
     }

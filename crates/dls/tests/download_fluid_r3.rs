@@ -27,6 +27,27 @@ fn fluid_r3_gm_round_trips_through_downloads() {
     };
     let collection = dls::sf2::import_sf2(&bytes).unwrap();
     drop(bytes);
+    // A real bank is inside every validation range: validation changes nothing.
+    let mut validated = collection.clone();
+    validated.validate().unwrap();
+    for (a, b) in validated.instruments.iter().zip(&collection.instruments) {
+        let arts = |i: &dls::model::Instrument| {
+            let mut all: Vec<_> = i.articulation.iter().collect();
+            all.extend(i.regions.iter().filter_map(|r| r.articulation.as_ref()));
+            all.into_iter()
+                .flat_map(|a| a.connections.clone())
+                .collect::<Vec<_>>()
+        };
+        for (x, y) in arts(a).iter().zip(arts(b).iter()) {
+            assert_eq!(x, y, "validation changed a connection of {:?}", b.name);
+        }
+        for (x, y) in a.regions.iter().zip(&b.regions) {
+            assert_eq!(x.sample, y.sample, "validation changed a WSMP of {:?}", b.name);
+            assert_eq!(x, y, "validation changed a region of {:?}", b.name);
+        }
+    }
+    assert_eq!(validated.waves, collection.waves);
+    assert_eq!(validated, collection);
     for instrument2 in [true, false] {
         let started = std::time::Instant::now();
         let buffers = download_common::check_round_trip(
