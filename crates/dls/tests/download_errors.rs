@@ -223,6 +223,14 @@ fn offset_past_the_buffer() {
         set_u32(&mut m, 16 + 4 * 3, bad);
         assert_eq!(parse(&m), Err(E::BadOffsetTable), "offset {bad}");
     }
+    // An unused entry may be 0 (ddksynth only checked offset < cbSize); a used one may not.
+    let objects = vec![instrument(1, 0, 0, 0), region(0, 0, 0), vec![0; 4]];
+    let mut m = raw(3, 1, &objects);
+    set_u32(&mut m, 16 + 4 * 2, 0);
+    assert!(parse(&m).is_ok(), "unused zero entry");
+    let at = offset_of(&m, 0) + 8;
+    set_u32(&mut m, at, 2); // make it the global articulation
+    assert_eq!(parse(&m), Err(E::BadOffsetTable));
     // An index beyond the table (region's next = 7 of 7 entries).
     let mut m = b.clone();
     set_u32(&mut m, offset_of(&b, 1) + 16, 7);

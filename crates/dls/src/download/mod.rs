@@ -28,8 +28,9 @@
 //! * **Lengths.** Everything is bounded by `buffer.len()`, the length of the kernel's own copy.
 //!   `cbSize` larger than that is a lie and refused (`BadOffsetTable`); a smaller `cbSize` is
 //!   honoured (the buffer is cut to it: dmusic.dll's allocation may carry append space after
-//!   the data). The offset table must fit, and every offset must point past the table and
-//!   inside `cbSize` (`BadOffsetTable`); every struct and every counted array must fit between
+//!   the data). The offset table must fit, every offset must point inside `cbSize`, and every
+//!   entry that is used must point past the table (`BadOffsetTable`; an unused entry may be 0,
+//!   as ddksynth allowed); every struct and every counted array must fit between
 //!   its offset and the end (`Truncated(..)`). Arithmetic is checked; nothing is allocated
 //!   before the bytes it describes are known to exist, and then only with `try_reserve`.
 //! * **Chains** (regions, `DMUS_ARTICULATION2`, extension chunks) are walked with a per-chain
@@ -195,10 +196,15 @@ pub fn parse(buffer: &[u8]) -> Result<Parsed, DownloadError> {
     if table_end > data.len() {
         return Err(DownloadError::BadOffsetTable);
     }
-    let buffer = Buffer { data, entries };
+    let buffer = Buffer {
+        data,
+        entries,
+        table_end,
+    };
+    // ddksynth's check on every entry: inside cbSize. (Pointing past the table is checked when an
+    // entry is used, so that an unused zero entry, which ddksynth accepted, stays accepted.)
     for index in 0..entries {
-        let offset = buffer.raw_offset(index)?;
-        if offset < table_end || offset >= data.len() {
+        if buffer.raw_offset(index)? >= data.len() {
             return Err(DownloadError::BadOffsetTable);
         }
     }
@@ -224,6 +230,8 @@ pub fn parse(buffer: &[u8]) -> Result<Parsed, DownloadError> {
 struct Buffer<'a> {
     data: &'a [u8],
     entries: usize,
+    /// End of the offset table: no object may start before it.
+    table_end: usize,
 }
 
 impl<'a> Buffer<'a> {
@@ -241,6 +249,9 @@ impl<'a> Buffer<'a> {
     fn object(&self, index: u32, what: Structure, size: usize) -> Result<Fields<'a>, DownloadError> {
         let index = self.index(index)?;
         let offset = self.raw_offset(index)?;
+        if offset < self.table_end {
+            return Err(DownloadError::BadOffsetTable);
+        }
         let reader = Reader::at(self.data, offset).map_err(|_| DownloadError::BadOffsetTable)?;
         if reader.remaining() < size {
             return Err(DownloadError::Truncated(what));
