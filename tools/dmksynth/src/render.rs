@@ -1,0 +1,451 @@
+//! `dmksynth render`: a MIDI file through the host PortCls stand-in (and so through the
+//! miniport's C ABI and the engine) into a WAV file.
+
+use std::io::{BufWriter, IsTerminal};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use dls::model::Collection;
+
+use crate::midi::{self, Song};
+use crate::output::Pending;
+use crate::{Format, Interp, RenderArgs, bank, plot};
+
+/// Lowest accepted `--rate`.
+pub(crate) const MINIMUM_RATE: u32 = 8_000;
+/// Highest accepted `--rate`.
+pub(crate) const MAXIMUM_RATE: u32 = 192_000;
+/// Most accepted `--voices`.
+pub(crate) const MAXIMUM_VOICES: u32 = 1_000;
+/// A render stops once the output has been silent this long after the last event...
+const SILENT_TAIL_SECONDS: f64 = 0.5;
+/// ...or this long after the last event, whichever comes first.
+const MAXIMUM_TAIL_SECONDS: f64 = 5.0;
+/// Below this the output counts as silent (-80 dBFS).
+const SILENCE: f32 = 1.0e-4;
+/// Channel group the song plays on (DirectMusic numbers groups from 1).
+#[cfg_attr(not(feature = "host-port"), allow(dead_code))]
+const CHANNEL_GROUP: u32 = 1;
+
+/// What the port says after a render.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Stats {
+    /// Most voices sounding at once.
+    pub(crate) peak_voices: u32,
+    /// Notes that could not get a voice (or events dropped).
+    pub(crate) lost_notes: u64,
+}
+
+/// The rendering back end: the host port, seen from the tool.
+pub(crate) trait Backend {
+    /// Downloads the bank; returns a one-line description.
+    fn download(&mut self, collection: &Collection) -> Result<String>;
+    /// Queues one MIDI message at `time` (100 ns units since the start).
+    fn schedule(&mut self, time: i64, bytes: &[u8]);
+    /// Renders one period of `frames` frames, interleaved, as f32 or i16 bytes.
+    fn render(&mut self, frames: u32) -> Result<&[u8]>;
+    /// Running statistics.
+    fn stats(&mut self) -> Result<Stats>;
+    /// Closes the port.
+    fn close(self: Box<Self>) -> Result<()>;
+}
+
+/// Port parameters chosen on the command line.
+#[cfg_attr(not(feature = "host-port"), allow(dead_code))]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settings {
+    pub(crate) rate: u32,
+    pub(crate) channels: u16,
+    pub(crate) voices: u32,
+    pub(crate) format: Format,
+    pub(crate) interp: Interp,
+    pub(crate) reverb: bool,
+    pub(crate) chorus: bool,
+    pub(crate) period_frames: u32,
+}
+
+#[cfg(feature = "host-port")]
+mod host {
+    use super::{Backend, Collection, Result, Settings, Stats};
+    use crate::{Format, Interp};
+    use portcls_host::{HostPort, PortConfig, SampleFormat};
+
+    /// The real back end: `portcls_host::HostPort`.
+    pub(crate) struct Host {
+        port: HostPort,
+    }
+
+    pub(crate) fn open(settings: &Settings) -> Result<Box<dyn Backend>> {
+        let config = PortConfig {
+            sample_rate: settings.rate,
+            channels: settings.channels,
+            voices: settings.voices,
+            channel_groups: 1,
+            format: match settings.format {
+                Format::S16 => SampleFormat::S16,
+                Format::F32 => SampleFormat::F32,
+            },
+            period_frames: settings.period_frames,
+            reverb: settings.reverb,
+            chorus: settings.chorus,
+            interpolation: Some(match settings.interp {
+                Interp::Linear => synth::Interpolation::Linear,
+                Interp::Cubic => synth::Interpolation::Cubic,
+                Interp::Sinc => synth::Interpolation::Sinc,
+            }),
+            ..PortConfig::default()
+        };
+        let port = HostPort::open(&config)
+            .map_err(|error| anyhow::anyhow!("cannot open the synth port: {error:?}"))?;
+        Ok(Box::new(Host { port }))
+    }
+
+    impl Backend for Host {
+        fn download(&mut self, collection: &Collection) -> Result<String> {
+            let report = self
+                .port
+                .download(collection)
+                .map_err(|error| anyhow::anyhow!("the synth refused the bank: {error:?}"))?;
+            Ok(format!("{report:?}"))
+        }
+
+        fn schedule(&mut self, time: i64, bytes: &[u8]) {
+            self.port.schedule_midi(time, super::CHANNEL_GROUP, bytes);
+        }
+
+        fn render(&mut self, frames: u32) -> Result<&[u8]> {
+            self.port
+                .render(frames)
+                .map_err(|error| anyhow::anyhow!("render failed: {error:?}"))
+        }
+
+        fn stats(&mut self) -> Result<Stats> {
+            let stats = self
+                .port
+                .stats()
+                .map_err(|error| anyhow::anyhow!("cannot read the synth's statistics: {error:?}"))?;
+            Ok(Stats {
+                peak_voices: stats.peak_voices,
+                lost_notes: u64::from(stats.lost_notes),
+            })
+        }
+
+        fn close(self: Box<Self>) -> Result<()> {
+            self.port
+                .close()
+                .map_err(|error| anyhow::anyhow!("closing the synth port failed: {error:?}"))?;
+            Ok(())
+        }
+    }
+}
+
+/// Opens the back end for `settings`.
+pub(crate) fn open(settings: &Settings) -> Result<Box<dyn Backend>> {
+    #[cfg(feature = "host-port")]
+    {
+        host::open(settings)
+    }
+    #[cfg(not(feature = "host-port"))]
+    {
+        let _ = settings;
+        bail!("this build cannot render: the host port is not available yet (feature host-port)")
+    }
+}
+
+/// Checks the numeric options (before anything is read or written).
+pub(crate) fn validate(args: &RenderArgs) -> Result<()> {
+    if !(MINIMUM_RATE..=MAXIMUM_RATE).contains(&args.rate) {
+        bail!(
+            "invalid --rate {}: must be within {MINIMUM_RATE}..={MAXIMUM_RATE} Hz",
+            args.rate
+        );
+    }
+    if args.voices == 0 || args.voices > MAXIMUM_VOICES {
+        bail!(
+            "invalid --voices {}: must be within 1..={MAXIMUM_VOICES}",
+            args.voices
+        );
+    }
+    if args.png.as_deref() == Some(args.output.as_path()) {
+        bail!("--png and -o name the same file {}", args.output.display());
+    }
+    Ok(())
+}
+
+/// Rendered audio, interleaved.
+pub(crate) enum Audio {
+    I16(Vec<i16>),
+    F32(Vec<f32>),
+}
+
+impl Audio {
+    fn len(&self) -> usize {
+        match self {
+            Self::I16(samples) => samples.len(),
+            Self::F32(samples) => samples.len(),
+        }
+    }
+
+    fn truncate(&mut self, length: usize) {
+        match self {
+            Self::I16(samples) => samples.truncate(length),
+            Self::F32(samples) => samples.truncate(length),
+        }
+    }
+
+    /// The sample at `index` as f32 in [-1, 1].
+    fn get(&self, index: usize) -> f32 {
+        match self {
+            Self::I16(samples) => samples
+                .get(index)
+                .map_or(0.0, |value| f32::from(*value) / 32_768.0),
+            Self::F32(samples) => samples.get(index).copied().unwrap_or(0.0),
+        }
+    }
+
+    /// Appends a period's bytes; returns its peak.
+    fn append(&mut self, bytes: &[u8]) -> f32 {
+        let mut peak = 0.0_f32;
+        match self {
+            Self::I16(samples) => {
+                for pair in bytes.chunks_exact(2) {
+                    let value = i16::from_le_bytes([pair[0], pair[1]]);
+                    peak = peak.max((f32::from(value) / 32_768.0).abs());
+                    samples.push(value);
+                }
+            }
+            Self::F32(samples) => {
+                for quad in bytes.chunks_exact(4) {
+                    let value = f32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]]);
+                    peak = peak.max(if value.is_finite() {
+                        value.abs()
+                    } else {
+                        f32::INFINITY
+                    });
+                    samples.push(value);
+                }
+            }
+        }
+        peak
+    }
+}
+
+/// The result of playing a song.
+pub(crate) struct Rendered {
+    pub(crate) audio: Audio,
+    pub(crate) stats: Stats,
+    pub(crate) download: String,
+}
+
+fn frames_to_time(frames: u64, rate: u32) -> i64 {
+    i64::try_from(u128::from(frames) * 10_000_000 / u128::from(rate)).unwrap_or(i64::MAX)
+}
+
+/// Plays `song` with `collection` through a back end opened with `settings`.
+pub(crate) fn play(
+    song: &Song,
+    collection: &Collection,
+    settings: &Settings,
+    progress: &indicatif::ProgressBar,
+) -> Result<Rendered> {
+    let mut backend = open(settings)?;
+    let download = backend.download(collection)?;
+    let channels = u64::from(settings.channels);
+    let period = settings.period_frames.max(1);
+    let rate = settings.rate;
+    let mut audio = match settings.format {
+        Format::S16 => Audio::I16(Vec::new()),
+        Format::F32 => Audio::F32(Vec::new()),
+    };
+    let end_of_song = song.length;
+    let cap = end_of_song.saturating_add((MAXIMUM_TAIL_SECONDS * 1.0e7) as i64);
+    let silent_needed = (SILENT_TAIL_SECONDS * f64::from(rate)) as u64;
+    let mut next_event = 0_usize;
+    let mut frames: u64 = 0;
+    let mut last_loud_frame: u64 = 0;
+    loop {
+        // Hand the port every event up to two periods ahead, as PortCls would.
+        let horizon = frames_to_time(frames + 2 * u64::from(period), rate);
+        while let Some(event) = song.events.get(next_event) {
+            if event.time >= horizon {
+                break;
+            }
+            backend.schedule(event.time, &event.bytes);
+            next_event += 1;
+        }
+        let bytes = backend.render(period)?;
+        let expected = usize::try_from(u64::from(period) * channels).unwrap_or(usize::MAX)
+            * match settings.format {
+                Format::S16 => 2,
+                Format::F32 => 4,
+            };
+        if bytes.len() != expected {
+            bail!(
+                "the port returned {} bytes for a period of {period} frames (expected {expected})",
+                bytes.len()
+            );
+        }
+        let peak = audio.append(bytes);
+        if !peak.is_finite() {
+            bail!("the synth produced a non-finite sample");
+        }
+        frames += u64::from(period);
+        if peak > SILENCE {
+            last_loud_frame = frames;
+        }
+        progress.set_position(frames);
+        let now = frames_to_time(frames, rate);
+        if now >= end_of_song && next_event >= song.events.len() {
+            let quiet_for = frames.saturating_sub(last_loud_frame);
+            if quiet_for >= silent_needed || now >= cap {
+                break;
+            }
+        }
+    }
+    // Keep the song's whole length, and the audible tail plus 0.1 s, nothing more.
+    let song_frames = u64::try_from(i128::from(end_of_song) * i128::from(rate) / 10_000_000).unwrap_or(0);
+    let keep_frames = song_frames
+        .max(last_loud_frame + u64::from(rate) / 10)
+        .min(frames);
+    audio.truncate(usize::try_from(keep_frames * channels).unwrap_or(usize::MAX));
+    let stats = backend.stats()?;
+    backend.close()?;
+    Ok(Rendered {
+        audio,
+        stats,
+        download,
+    })
+}
+
+/// Writes `audio` as a WAV file into `pending`.
+fn write_wav(pending: &mut Pending, audio: &Audio, settings: &Settings) -> Result<()> {
+    let spec = hound::WavSpec {
+        channels: settings.channels,
+        sample_rate: settings.rate,
+        bits_per_sample: match audio {
+            Audio::I16(_) => 16,
+            Audio::F32(_) => 32,
+        },
+        sample_format: match audio {
+            Audio::I16(_) => hound::SampleFormat::Int,
+            Audio::F32(_) => hound::SampleFormat::Float,
+        },
+    };
+    let mut writer = hound::WavWriter::new(BufWriter::new(pending.file()), spec)?;
+    match audio {
+        Audio::I16(samples) => {
+            for sample in samples {
+                writer.write_sample(*sample)?;
+            }
+        }
+        Audio::F32(samples) => {
+            for sample in samples {
+                writer.write_sample(*sample)?;
+            }
+        }
+    }
+    writer.finalize()?;
+    Ok(())
+}
+
+/// `dmksynth render`.
+pub(crate) fn run(args: &RenderArgs) -> Result<()> {
+    validate(args)?;
+    let bytes =
+        std::fs::read(&args.input).with_context(|| format!("cannot read {}", args.input.display()))?;
+    let song = midi::parse(&bytes).with_context(|| format!("{}", args.input.display()))?;
+    let collection = match &args.bank {
+        Some(path) => bank::load(path)?,
+        None => bank::default_bank(gm_bank::DEFAULT_SAMPLE_RATE)?,
+    };
+    // Create the outputs before the (long) render, so an unwritable path fails fast.
+    let mut wav = Pending::create(&args.output)?;
+    let png = args.png.as_deref().map(Pending::create).transpose()?;
+
+    let settings = Settings {
+        rate: args.rate,
+        channels: 2,
+        voices: args.voices,
+        format: args.format,
+        interp: args.interp,
+        reverb: !args.no_reverb,
+        chorus: !args.no_chorus,
+        period_frames: (args.rate / 100).max(64),
+    };
+    let estimate = u64::try_from(i128::from(song.length) * i128::from(args.rate) / 10_000_000).unwrap_or(0)
+        + u64::from(args.rate);
+    let progress = if !args.quiet && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(estimate);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} rendering [{bar:40}] {percent:>3}% {elapsed_precise}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let started = Instant::now();
+    let rendered = play(&song, &collection, &settings, &progress)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    progress.finish_and_clear();
+
+    write_wav(&mut wav, &rendered.audio, &settings)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    if let (Some(pending), Some(path)) = (png, args.png.as_deref()) {
+        let mono = mixdown(&rendered.audio, settings.channels);
+        plot::draw(pending.path(), &mono, settings.rate)
+            .with_context(|| format!("cannot draw {}", path.display()))?;
+        wav.commit()?;
+        pending.commit()?;
+    } else {
+        wav.commit()?;
+    }
+
+    if !args.quiet {
+        let frames = rendered.audio.len() / usize::from(settings.channels);
+        let seconds = frames as f64 / f64::from(settings.rate);
+        let peak = (0..rendered.audio.len())
+            .map(|index| rendered.audio.get(index).abs())
+            .fold(0.0_f32, f32::max);
+        let peak_db = if peak > 0.0 {
+            format!("{:.1} dBFS", 20.0 * peak.log10())
+        } else {
+            String::from("silent")
+        };
+        println!(
+            "{}: {:.2} s of audio at {} Hz in {:.2} s ({:.1}× real time); {} notes; peak voices {}; lost notes {}; peak level {}",
+            args.output.display(),
+            seconds,
+            settings.rate,
+            elapsed,
+            if elapsed > 0.0 {
+                seconds / elapsed
+            } else {
+                f64::INFINITY
+            },
+            song.notes,
+            rendered.stats.peak_voices,
+            rendered.stats.lost_notes,
+            peak_db
+        );
+        let _ = &rendered.download;
+    }
+    Ok(())
+}
+
+/// Averages the channels.
+fn mixdown(audio: &Audio, channels: u16) -> Vec<f32> {
+    let channels = usize::from(channels.max(1));
+    let frames = audio.len() / channels;
+    (0..frames)
+        .map(|frame| {
+            (0..channels)
+                .map(|channel| audio.get(frame * channels + channel))
+                .sum::<f32>()
+                / channels as f32
+        })
+        .collect()
+}

@@ -1,0 +1,328 @@
+//! The `dmksynth` binary seen from outside: bad input gets one line and a non-zero exit and
+//! leaves no output behind; the examples regenerate byte-identically; banks export and inspect.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn dmksynth(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dmksynth"))
+        .args(args)
+        .output()
+        .expect("run dmksynth")
+}
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn files_in(directory: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(directory)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Asserts a failure with exactly one stderr line containing `needle`.
+fn assert_fails_with(output: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "expected failure, got success; stderr: {stderr}"
+    );
+    assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "expected one line, got: {stderr}");
+    assert!(stderr.starts_with("dmksynth: error: "), "{stderr}");
+    assert!(stderr.contains(needle), "expected {needle:?} in {stderr:?}");
+}
+
+struct Scratch {
+    directory: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        Self {
+            directory: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.directory.path().join(name)
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    fn out(&self, name: &str) -> String {
+        self.path(name).to_string_lossy().into_owned()
+    }
+
+    /// Only the given inputs exist: no output, no leftover temporary file.
+    fn assert_only(&self, inputs: &[&str]) {
+        let mut expected: Vec<String> = inputs.iter().map(|name| (*name).to_owned()).collect();
+        expected.sort();
+        assert_eq!(files_in(self.directory.path()), expected);
+    }
+}
+
+/// A valid one-note type-0 MIDI file.
+fn tiny_midi() -> Vec<u8> {
+    let track: &[u8] = &[0x00, 0x90, 60, 100, 0x60, 0x80, 60, 0, 0x00, 0xFF, 0x2F, 0x00];
+    let mut bytes = b"MThd\0\0\0\x06\0\0\0\x01\0\x60MTrk".to_vec();
+    bytes.extend_from_slice(&(track.len() as u32).to_be_bytes());
+    bytes.extend_from_slice(track);
+    bytes
+}
+
+#[test]
+fn not_a_midi_file() {
+    let scratch = Scratch::new();
+    let input = scratch.write("song.mid", b"RIFF\x10\0\0\0WAVEfmt this is not midi");
+    assert_fails_with(
+        &dmksynth(&["render", &input, "-o", &scratch.out("out.wav")]),
+        "not a Standard MIDI File",
+    );
+    scratch.assert_only(&["song.mid"]);
+}
+
+#[test]
+fn truncated_track() {
+    let scratch = Scratch::new();
+    let mut bytes = tiny_midi();
+    bytes.truncate(bytes.len() - 5);
+    let input = scratch.write("song.mid", &bytes);
+    assert_fails_with(
+        &dmksynth(&["render", &input, "-o", &scratch.out("out.wav")]),
+        "truncated",
+    );
+    scratch.assert_only(&["song.mid"]);
+}
+
+#[test]
+fn missing_input() {
+    let scratch = Scratch::new();
+    assert_fails_with(
+        &dmksynth(&[
+            "render",
+            &scratch.out("absent.mid"),
+            "-o",
+            &scratch.out("out.wav"),
+        ]),
+        "cannot read",
+    );
+    scratch.assert_only(&[]);
+}
+
+#[test]
+fn unknown_bank_format() {
+    let scratch = Scratch::new();
+    let input = scratch.write("song.mid", &tiny_midi());
+    let bank = scratch.write("bank.sf2", b"this is neither DLS nor SoundFont");
+    assert_fails_with(
+        &dmksynth(&["render", &input, "-o", &scratch.out("out.wav"), "--bank", &bank]),
+        "unknown bank format",
+    );
+    scratch.assert_only(&["bank.sf2", "song.mid"]);
+}
+
+#[test]
+fn malformed_dls_bank() {
+    let scratch = Scratch::new();
+    let input = scratch.write("song.mid", &tiny_midi());
+    // A RIFF 'DLS ' form whose first chunk runs past the end.
+    let bank = scratch.write("bank.dls", b"RIFF\x40\0\0\0DLS colh\xff\0\0\0\x01\0");
+    assert_fails_with(
+        &dmksynth(&["render", &input, "-o", &scratch.out("out.wav"), "--bank", &bank]),
+        "malformed DLS bank",
+    );
+    scratch.assert_only(&["bank.dls", "song.mid"]);
+}
+
+#[test]
+fn malformed_soundfont_bank() {
+    let scratch = Scratch::new();
+    let input = scratch.write("song.mid", &tiny_midi());
+    let bank = scratch.write("bank.dls", b"RIFF\x40\0\0\0sfbkLIST\xff\0\0\0INFO");
+    let output = dmksynth(&["render", &input, "-o", &scratch.out("out.wav"), "--bank", &bank]);
+    assert_fails_with(&output, "SoundFont");
+    scratch.assert_only(&["bank.dls", "song.mid"]);
+}
+
+#[test]
+fn unwritable_output() {
+    let scratch = Scratch::new();
+    let input = scratch.write("song.mid", &tiny_midi());
+    let output = scratch.path("no/such/directory/out.wav");
+    assert_fails_with(
+        &dmksynth(&["render", &input, "-o", &output.to_string_lossy()]),
+        "cannot write",
+    );
+    // A directory as the output.
+    assert_fails_with(
+        &dmksynth(&[
+            "render",
+            &input,
+            "-o",
+            &scratch.directory.path().to_string_lossy(),
+        ]),
+        "cannot write",
+    );
+    scratch.assert_only(&["song.mid"]);
+}
+
+#[test]
+fn absurd_options() {
+    let scratch = Scratch::new();
+    let input = scratch.write("song.mid", &tiny_midi());
+    let out = scratch.out("out.wav");
+    for (option, value, needle) in [
+        ("--rate", "7999", "invalid --rate"),
+        ("--rate", "192001", "invalid --rate"),
+        ("--rate", "0", "invalid --rate"),
+        ("--voices", "0", "invalid --voices"),
+        ("--voices", "1001", "invalid --voices"),
+    ] {
+        assert_fails_with(&dmksynth(&["render", &input, "-o", &out, option, value]), needle);
+    }
+    scratch.assert_only(&["song.mid"]);
+}
+
+#[test]
+fn examples_regenerate_identically() {
+    let scratch = Scratch::new();
+    let output = dmksynth(&[
+        "make-examples",
+        "--dir",
+        &scratch.directory.path().to_string_lossy(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for name in ["tour.mid", "groove.mid", "dense.mid"] {
+        let generated = std::fs::read(scratch.path(name)).unwrap();
+        let committed = std::fs::read(repository().join("examples").join(name)).unwrap();
+        assert!(
+            generated == committed,
+            "examples/{name} differs from what make-examples generates"
+        );
+    }
+}
+
+#[test]
+fn export_default_writes_a_dls_that_reads_back_and_inspects() {
+    let scratch = Scratch::new();
+    let path = scratch.out("default.dls");
+    let output = dmksynth(&["export-default", "-o", &path]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[0..4], b"RIFF");
+    assert_eq!(&bytes[8..12], b"DLS ");
+    assert!(bytes.len() < 5 * 1024 * 1024, "{} bytes", bytes.len());
+    let collection = dls::file::read_dls(&bytes).unwrap();
+    let built = gm_bank::build(gm_bank::DEFAULT_SAMPLE_RATE).unwrap();
+    assert_eq!(collection.instruments.len(), 129);
+    assert_eq!(collection.waves.len(), built.waves.len());
+    for (read, original) in collection.waves.iter().zip(&built.waves) {
+        assert_eq!(read.data, original.data);
+    }
+    let inspect = dmksynth(&["inspect", &path]);
+    assert!(
+        inspect.status.success(),
+        "{}",
+        String::from_utf8_lossy(&inspect.stderr)
+    );
+    let text = String::from_utf8_lossy(&inspect.stdout);
+    assert!(
+        text.contains("instruments: 129 (128 melodic, 1 drum kits)"),
+        "{text}"
+    );
+    assert!(text.contains("Acoustic Grand Piano"), "{text}");
+    assert!(text.contains("Standard Kit"), "{text}");
+}
+
+#[test]
+fn inspect_rejects_garbage_in_one_line() {
+    let scratch = Scratch::new();
+    let garbage = scratch.write("garbage.bin", &[0xAB; 64]);
+    assert_fails_with(&dmksynth(&["inspect", &garbage]), "unknown format");
+    assert_fails_with(
+        &dmksynth(&["inspect", &garbage, "--download"]),
+        "malformed download buffer",
+    );
+    let truncated = scratch.write("truncated.dls", b"RIFF\x40\0\0\0DLS colh\xff\0\0\0\x01\0");
+    assert_fails_with(&dmksynth(&["inspect", &truncated]), "malformed DLS bank");
+}
+
+#[test]
+fn convert_rejects_non_soundfonts() {
+    let scratch = Scratch::new();
+    let input = scratch.write("bank.dls", b"RIFF\x40\0\0\0DLS colh\x04\0\0\0\x01\0\0\0");
+    assert_fails_with(
+        &dmksynth(&["convert", &input, "-o", &scratch.out("out.dls")]),
+        "not a SoundFont",
+    );
+    scratch.assert_only(&["bank.dls"]);
+}
+
+/// Reads a WAV's (frames, rate, peak, rms).
+#[cfg(feature = "host-port")]
+fn measure(path: &Path) -> (usize, u32, f32, f32) {
+    let mut reader = hound::WavReader::open(path).unwrap();
+    let spec = reader.spec();
+    let samples: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Int => reader
+            .samples::<i16>()
+            .map(|s| f32::from(s.unwrap()) / 32768.0)
+            .collect(),
+        hound::SampleFormat::Float => reader.samples::<f32>().map(|s| s.unwrap()).collect(),
+    };
+    let peak = samples.iter().fold(0.0_f32, |a, s| a.max(s.abs()));
+    let rms = (samples.iter().map(|s| s * s).sum::<f32>() / samples.len().max(1) as f32).sqrt();
+    (
+        samples.len() / usize::from(spec.channels),
+        spec.sample_rate,
+        peak,
+        rms,
+    )
+}
+
+#[cfg(feature = "host-port")]
+#[test]
+fn renders_the_tour_to_a_non_silent_wav_of_its_length() {
+    let scratch = Scratch::new();
+    let tour = repository().join("examples/tour.mid");
+    let out = scratch.out("tour.wav");
+    let png = scratch.out("tour.png");
+    let output = dmksynth(&["render", &tour.to_string_lossy(), "-o", &out, "--png", &png]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (frames, rate, peak, rms) = measure(Path::new(&out));
+    assert_eq!(rate, 48_000);
+    // The tour lasts 16 × 8 beats at 128 bpm = 60 s.
+    let seconds = frames as f64 / f64::from(rate);
+    assert!((seconds - 60.0).abs() <= 1.0, "{seconds} s");
+    assert!(peak > 0.05 && peak <= 1.0, "peak {peak}");
+    assert!(rms > 0.005, "rms {rms}");
+    assert!(std::fs::metadata(&png).unwrap().len() > 10_000);
+    scratch.assert_only(&["tour.png", "tour.wav"]);
+}
