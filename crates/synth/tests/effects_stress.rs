@@ -72,7 +72,7 @@ fn random_parameters_and_blocks_stay_finite_and_bounded() {
                 assert!(x.is_finite());
                 peak = peak.max(x.abs());
             }
-            if rng.next() % 50 == 0 {
+            if rng.next().is_multiple_of(50) {
                 reverb.clear();
                 chorus.clear();
             }
