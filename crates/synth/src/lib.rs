@@ -24,6 +24,22 @@ pub mod chorus;
 pub mod midi_stream;
 pub mod reverb;
 
+mod articulation;
+mod bank;
+mod channel;
+mod engine;
+mod envelope;
+mod events;
+mod filter;
+mod interp;
+mod lfo;
+mod math;
+mod midi;
+mod voice;
+
+#[doc(hidden)]
+pub mod test_support;
+
 /// Interpolation order of the sample oscillator, chosen per voice at note-on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Interpolation {
@@ -146,12 +162,12 @@ pub struct Stats {
 /// A wave converted for playback, made outside any lock. Its storage is allocated with
 /// `try_reserve` so that an allocation failure is an error, never an abort.
 pub struct PreparedWave {
-    _private: (),
+    pub(crate) data: bank::WaveData,
 }
 
 /// An instrument compiled for playback (articulation resolved), made outside any lock.
 pub struct PreparedInstrument {
-    _private: (),
+    pub(crate) data: bank::InstrumentData,
 }
 
 /// Something [`Engine::install`] takes.
@@ -162,92 +178,4 @@ pub enum Download {
     Instrument(u32, PreparedInstrument),
 }
 
-/// The engine.
-pub struct Engine {
-    config: EngineConfig,
-}
-
-impl Engine {
-    /// Creates an engine, allocating everything it needs for `config`.
-    pub fn new(config: &EngineConfig) -> Result<Self, EngineError> {
-        Ok(Self { config: *config })
-    }
-
-    /// The configuration the engine runs with.
-    pub fn config(&self) -> &EngineConfig {
-        &self.config
-    }
-
-    /// Converts a wave for playback (allocates; call outside any lock).
-    pub fn prepare_wave(_wave: model::Wave) -> Result<PreparedWave, EngineError> {
-        Ok(PreparedWave { _private: () })
-    }
-
-    /// Compiles an instrument for playback (allocates; call outside any lock).
-    pub fn prepare_instrument(
-        _instrument: model::Instrument,
-    ) -> Result<PreparedInstrument, EngineError> {
-        Ok(PreparedInstrument { _private: () })
-    }
-
-    /// Makes room for at least `additional` more downloads (allocates; call with the engine
-    /// borrowed exclusively but outside the spin lock, e.g. by swapping tables).
-    pub fn reserve_bank(&mut self, _additional: usize) -> Result<(), EngineError> {
-        Ok(())
-    }
-
-    /// Installs a prepared download. No allocation. On failure the download is handed back.
-    pub fn install(&mut self, download: Download) -> Result<(), (EngineError, Download)> {
-        Err((EngineError::BankFull, download))
-    }
-
-    /// Removes a download by id, stopping voices that use it; hands it back to be dropped outside
-    /// the lock. No allocation, no free.
-    pub fn unload(&mut self, _id: u32) -> Result<Download, EngineError> {
-        Err(EngineError::UnknownHandle)
-    }
-
-    /// Queues an event. No allocation.
-    pub fn schedule(&mut self, _event: TimedEvent) -> Result<(), QueueFull> {
-        Err(QueueFull)
-    }
-
-    /// Renders `out.len() / channels` frames of interleaved `f32`, overwriting `out`.
-    pub fn render_f32(&mut self, out: &mut [f32]) {
-        out.fill(0.0);
-    }
-
-    /// Renders `out.len() / channels` frames of interleaved saturating `i16`, overwriting `out`.
-    pub fn render_i16(&mut self, out: &mut [i16]) {
-        out.fill(0);
-    }
-
-    /// Frames rendered so far (the engine clock).
-    pub fn position(&self) -> u64 {
-        0
-    }
-
-    /// Restarts the engine clock at 0 (pending events are dropped, notes released).
-    pub fn reset_clock(&mut self) {}
-
-    /// Current statistics; peaks restart.
-    pub fn take_stats(&mut self) -> Stats {
-        Stats::default()
-    }
-
-    /// Master gain in 1/100 dB (`KSPROPERTY_SYNTH_VOLUME` + `VOLUMEBOOST`).
-    pub fn set_master_gain_centibels(&mut self, _hundredths_db: i32) {}
-
-    /// `SYNTHVOICEPRIORITY`: priority of one channel (group 1-based, channel 0..=15).
-    pub fn set_channel_priority(&mut self, _group: u32, _channel: u32, _priority: u32) -> bool {
-        false
-    }
-
-    /// The priority of one channel, `None` when out of range.
-    pub fn channel_priority(&self, _group: u32, _channel: u32) -> Option<u32> {
-        None
-    }
-
-    /// Silences everything immediately (short fade), keeps downloads.
-    pub fn all_sound_off(&mut self) {}
-}
+pub use engine::Engine;

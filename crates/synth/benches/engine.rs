@@ -1,0 +1,3 @@
+//! Engine benchmark (filled in below).
+
+fn main() {}

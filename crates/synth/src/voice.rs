@@ -1,0 +1,771 @@
+//! One sounding note of one region: oscillator, envelopes, LFOs, filter, gains.
+//!
+//! A voice renders in *segments* between control updates. At an update it evaluates its
+//! articulation (constant + note-on part cached at note-on, the channel part re-evaluated when a
+//! controller changed, the time part — LFOs, EGs — every update), and sets linear per-sample
+//! ramps of its four gains (left, right, reverb send, chorus send) towards their values at the
+//! *end* of the segment, and the phase increment for the segment. Segments are at most one
+//! control block long and end exactly at envelope stage boundaries; a MIDI event that concerns
+//! the voice forces an update at its exact sample (so a note-off releases on that sample and a
+//! controller change ramps over one control block: no zipper noise, no smeared onsets).
+
+use dls::model::LoopKind;
+
+use crate::Interpolation;
+use crate::articulation::{CompiledArticulation, DestValues, Op, Shape, dest, source};
+use crate::bank::{LoopPoints, PAD, WaveData};
+use crate::channel::ChannelState;
+use crate::envelope::{Envelope, EnvelopeParams};
+use crate::filter::Filter;
+use crate::interp::{CUBIC_PHASES, InterpTables, SINC_PHASES};
+use crate::lfo::Lfo;
+use crate::math::{self, Curves};
+use dls::model::Curve;
+
+/// Longest control block (samples between updates).
+pub const MAX_CONTROL: usize = 64;
+
+/// 2^32 as f32/f64 (the phase fraction).
+const PHASE_ONE: f64 = 4_294_967_296.0;
+
+/// Largest playback ratio (≈ 10 octaves up at equal rates).
+const MAX_RATIO: f32 = 1024.0;
+
+/// Gain index: left, right, reverb send, chorus send.
+const LEFT: usize = 0;
+const RIGHT: usize = 1;
+const REVERB: usize = 2;
+const CHORUS: usize = 3;
+
+/// Everything an update needs besides the voice.
+pub struct UpdateContext<'a> {
+    /// The voice's channel.
+    pub channel: &'a ChannelState,
+    /// The region's articulation (`None` once its instrument was unloaded).
+    pub articulation: Option<&'a CompiledArticulation>,
+    /// Transform curves.
+    pub curves: &'a Curves,
+    /// Output rate.
+    pub sample_rate: f32,
+    /// Samples per control block.
+    pub control_block: u32,
+    /// Engine master gain (amplitude).
+    pub master: f32,
+}
+
+/// Source values of one voice at one instant.
+struct Sources<'a> {
+    velocity: f32,
+    key: f32,
+    note: u8,
+    eg1: f32,
+    eg2: f32,
+    lfo: f32,
+    vibrato: f32,
+    channel: &'a ChannelState,
+}
+
+impl Sources<'_> {
+    fn raw(&self, code: u8) -> f32 {
+        match code {
+            source::VELOCITY => self.velocity,
+            source::KEY => self.key,
+            source::EG1 => self.eg1,
+            source::EG2 => self.eg2,
+            _ => self.channel.source_value(code, self.note),
+        }
+    }
+
+    fn shaped(&self, code: u8, shape: Shape, curves: &Curves) -> f32 {
+        match code {
+            source::NONE => 1.0,
+            source::LFO | source::VIBRATO => {
+                let v = if code == source::LFO {
+                    self.lfo
+                } else {
+                    self.vibrato
+                };
+                if shape.invert { -v } else { v }
+            }
+            _ => {
+                let x = self.raw(code);
+                let y = match shape.curve {
+                    Curve::Linear => {
+                        if shape.invert {
+                            1.0 - x
+                        } else {
+                            x
+                        }
+                    }
+                    curve => {
+                        let u = (x * (128.0 / 127.0)).min(1.0);
+                        let u = if shape.invert { 1.0 - u } else { u };
+                        match curve {
+                            Curve::Concave => curves.concave(u),
+                            Curve::Convex => curves.convex(u),
+                            _ => {
+                                if u >= 0.5 {
+                                    1.0
+                                } else {
+                                    0.0
+                                }
+                            }
+                        }
+                    }
+                };
+                if shape.bipolar { 2.0 * y - 1.0 } else { y }
+            }
+        }
+    }
+
+    fn evaluate(&self, op: &Op, curves: &Curves) -> f32 {
+        let s = self.shaped(op.source, op.source_shape, curves);
+        if s == 0.0 {
+            return 0.0;
+        }
+        op.scale * s * self.shaped(op.control, op.control_shape, curves)
+    }
+}
+
+/// Note-on parameters.
+pub struct NoteOn<'a> {
+    /// Channel index (group × 16 + channel).
+    pub channel_index: u16,
+    /// Key.
+    pub key: u8,
+    /// Velocity 1..=127.
+    pub velocity: u8,
+    /// Instrument slot.
+    pub instrument_slot: usize,
+    /// Region index.
+    pub region_index: usize,
+    /// Wave slot.
+    pub wave_slot: usize,
+    /// The wave.
+    pub wave: &'a WaveData,
+    /// Region `WSMP` if any (else the wave's is used).
+    pub sample: Option<dls::model::SampleInfo>,
+    /// Key group.
+    pub key_group: u16,
+    /// −1/0/+1: hard left, mono, hard right.
+    pub stereo_side: i8,
+    /// Interpolation.
+    pub interpolation: Interpolation,
+    /// Start order (for "oldest").
+    pub age: u64,
+}
+
+/// A voice.
+#[derive(Clone, Debug)]
+pub struct Voice {
+    /// In use.
+    pub active: bool,
+    /// Channel index.
+    pub channel_index: u16,
+    /// Key.
+    pub key: u8,
+    /// Instrument slot.
+    pub instrument_slot: usize,
+    /// Region index.
+    pub region_index: usize,
+    /// Instrument unloaded: articulation frozen.
+    pub orphan: bool,
+    /// Wave slot.
+    pub wave_slot: usize,
+    /// Key group.
+    pub key_group: u16,
+    /// Key still down (no note-off yet).
+    pub key_down: bool,
+    /// Note-off received while the sustain pedal was down.
+    pub sustained: bool,
+    /// Envelopes released.
+    pub released: bool,
+    /// Being faded out (stolen, exclusive class, all sound off).
+    pub shutting_down: bool,
+    /// Start order.
+    pub age: u64,
+    /// Current amplitude (for stealing the quietest).
+    pub loudness: f32,
+
+    velocity: u8,
+    interpolation: Interpolation,
+    position: u64,
+    increment: u64,
+    length: u32,
+    sample_loop: Option<LoopPoints>,
+    wrapped: bool,
+    rate_ratio: f32,
+    pitch_offset: f32,
+    gain_offset: f32,
+    stereo_side: i8,
+    key_source: f32,
+    eg1: Envelope,
+    eg2: Envelope,
+    lfo: Lfo,
+    vibrato: Lfo,
+    filter: Filter,
+    filter_on: bool,
+    base: DestValues,
+    channel_part: [f32; dest::REALTIME],
+    channel_generation: u32,
+    last: [f32; dest::REALTIME],
+    gains: [f32; 4],
+    steps: [f32; 4],
+    to_update: u32,
+    finished: bool,
+}
+
+impl Default for Voice {
+    fn default() -> Self {
+        Self {
+            active: false,
+            channel_index: 0,
+            key: 0,
+            instrument_slot: 0,
+            region_index: 0,
+            orphan: false,
+            wave_slot: 0,
+            key_group: 0,
+            key_down: false,
+            sustained: false,
+            released: false,
+            shutting_down: false,
+            age: 0,
+            loudness: 0.0,
+            velocity: 0,
+            interpolation: Interpolation::Cubic,
+            position: 0,
+            increment: 1 << 32,
+            length: 0,
+            sample_loop: None,
+            wrapped: false,
+            rate_ratio: 1.0,
+            pitch_offset: 0.0,
+            gain_offset: 0.0,
+            stereo_side: 0,
+            key_source: 0.0,
+            eg1: Envelope::IDLE,
+            eg2: Envelope::IDLE,
+            lfo: Lfo::IDLE,
+            vibrato: Lfo::IDLE,
+            filter: Filter::IDLE,
+            filter_on: false,
+            base: [0.0; dest::COUNT],
+            channel_part: [0.0; dest::REALTIME],
+            channel_generation: 0,
+            last: [0.0; dest::REALTIME],
+            gains: [0.0; 4],
+            steps: [0.0; 4],
+            to_update: 0,
+            finished: false,
+        }
+    }
+}
+
+impl Voice {
+    /// Starts the voice (no allocation).
+    pub fn start(&mut self, note: &NoteOn<'_>, context: &UpdateContext<'_>) {
+        let Some(articulation) = context.articulation else {
+            self.active = false;
+            return;
+        };
+        let sample = note.sample.or(note.wave.sample).unwrap_or_default();
+        let sample_rate = context.sample_rate;
+        *self = Self {
+            active: true,
+            channel_index: note.channel_index,
+            key: note.key,
+            instrument_slot: note.instrument_slot,
+            region_index: note.region_index,
+            wave_slot: note.wave_slot,
+            key_group: note.key_group,
+            key_down: true,
+            age: note.age,
+            velocity: note.velocity,
+            interpolation: note.interpolation,
+            length: note.wave.length,
+            sample_loop: crate::bank::loop_points(&sample, note.wave.length),
+            rate_ratio: note.wave.sample_rate as f32 / sample_rate,
+            pitch_offset: f32::from(sample.fine_tune) - 100.0 * f32::from(sample.unity_note.min(127)),
+            gain_offset: (sample.gain as f32 / 655_360.0).min(0.0),
+            stereo_side: note.stereo_side,
+            filter_on: articulation.filter_enabled,
+            ..Self::default()
+        };
+        // Note-on evaluation: key number destination first (it shifts the key source).
+        self.base = articulation.constant;
+        let mut sources = Sources {
+            velocity: f32::from(note.velocity) / 128.0,
+            key: f32::from(note.key) / 128.0,
+            note: note.key,
+            eg1: 0.0,
+            eg2: 0.0,
+            lfo: 0.0,
+            vibrato: 0.0,
+            channel: context.channel,
+        };
+        for op in articulation
+            .note_on
+            .iter()
+            .filter(|op| usize::from(op.destination) == dest::KEYNUMBER)
+        {
+            self.base[dest::KEYNUMBER] += sources.evaluate(op, context.curves);
+        }
+        let shifted = (f32::from(note.key) + self.base[dest::KEYNUMBER] / 100.0).clamp(0.0, 127.0);
+        sources.key = shifted / 128.0;
+        self.key_source = sources.key;
+        for op in articulation
+            .note_on
+            .iter()
+            .filter(|op| usize::from(op.destination) != dest::KEYNUMBER)
+        {
+            if let Some(slot) = self.base.get_mut(usize::from(op.destination)) {
+                *slot += sources.evaluate(op, context.curves);
+            }
+        }
+        let eg1 = self.base.get(dest::EG1..dest::EG1 + 7).unwrap_or(&[]);
+        self.eg1 = Envelope::start(EnvelopeParams::from_dls(eg1, sample_rate), true);
+        let eg2 = self.base.get(dest::EG2..dest::EG2 + 6).unwrap_or(&[]);
+        self.eg2 = Envelope::start(EnvelopeParams::from_dls(eg2, sample_rate), false);
+        self.lfo = Lfo::new(
+            self.base[dest::LFO_FREQUENCY],
+            self.base[dest::LFO_DELAY],
+            sample_rate,
+        );
+        self.vibrato = Lfo::new(
+            self.base[dest::VIB_FREQUENCY],
+            self.base[dest::VIB_DELAY],
+            sample_rate,
+        );
+        self.channel_generation = context.channel.generation.wrapping_sub(1);
+        // Gains start at their value at the note-on sample (no ramp from 0 unless the attack
+        // says so), then the first regular update follows immediately.
+        self.update_with(context, 0);
+        self.gains = self.targets(context, 0);
+        self.steps = [0.0; 4];
+        self.to_update = 0;
+    }
+
+    /// Note-off (envelopes to release; a release loop stops looping).
+    pub fn release(&mut self) {
+        self.key_down = false;
+        self.sustained = false;
+        if !self.released {
+            self.released = true;
+            self.eg1.release();
+            self.eg2.release();
+        }
+        self.to_update = 0;
+    }
+
+    /// Fast fade with EG1's shutdown time.
+    pub fn shutdown(&mut self) {
+        self.key_down = false;
+        self.sustained = false;
+        self.released = true;
+        self.shutting_down = true;
+        self.eg1.shutdown();
+        self.eg2.release();
+        self.to_update = 0;
+    }
+
+    /// Forces a control update at the next sample (a controller changed).
+    pub fn touch(&mut self) {
+        self.to_update = 0;
+    }
+
+    /// Freezes the articulation (its instrument is being unloaded) and fades out.
+    pub fn orphan(&mut self) {
+        self.orphan = true;
+        self.shutdown();
+    }
+
+    /// Evaluates the realtime destinations into `self.last`.
+    fn update_with(&mut self, context: &UpdateContext<'_>, _samples: u32) {
+        let Some(articulation) = context.articulation.filter(|_| !self.orphan) else {
+            return;
+        };
+        let sources = Sources {
+            velocity: f32::from(self.velocity) / 128.0,
+            key: self.key_source,
+            note: self.key,
+            eg1: self.eg1.position(),
+            eg2: self.eg2.output(),
+            lfo: self.lfo.value(),
+            vibrato: self.vibrato.value(),
+            channel: context.channel,
+        };
+        if self.channel_generation != context.channel.generation {
+            self.channel_generation = context.channel.generation;
+            self.channel_part = [0.0; dest::REALTIME];
+            for op in &articulation.channel {
+                if let Some(slot) = self.channel_part.get_mut(usize::from(op.destination)) {
+                    *slot += sources.evaluate(op, context.curves);
+                }
+            }
+        }
+        let mut values = [0.0f32; dest::REALTIME];
+        for ((v, b), c) in values
+            .iter_mut()
+            .zip(self.base.iter())
+            .zip(self.channel_part.iter())
+        {
+            *v = b + c;
+        }
+        for op in &articulation.time {
+            if let Some(slot) = values.get_mut(usize::from(op.destination)) {
+                *slot += sources.evaluate(op, context.curves);
+            }
+        }
+        self.last = values;
+    }
+
+    /// The four gains `samples` from now.
+    fn targets(&self, context: &UpdateContext<'_>, samples: u32) -> [f32; 4] {
+        let mut eg1 = self.eg1;
+        eg1.advance(samples);
+        let envelope = eg1.output();
+        if envelope <= 0.0 {
+            return [0.0; 4];
+        }
+        let gain_db = (self.last[dest::GAIN] + self.gain_offset).min(24.0);
+        let amplitude = envelope
+            * math::db_to_amplitude(math::finite_or(gain_db, -200.0))
+            * context.master
+            * context.channel.master
+            * (1.0 / 32768.0);
+        let (left, right) = match self.stereo_side {
+            -1 => (1.0, 0.0),
+            1 => (0.0, 1.0),
+            _ => {
+                // Pan law: constant power, square-root (DLS/DDKSynth: 10·log10 per side),
+                // −3 dB each side at the centre.
+                let pan = (math::finite_or(self.last[dest::PAN], 0.0).clamp(-500.0, 500.0) + 500.0) / 1000.0;
+                (libm::sqrtf(1.0 - pan), libm::sqrtf(pan))
+            }
+        };
+        let send = |v: f32| (math::finite_or(v, 0.0) / 1000.0).clamp(0.0, 1.0);
+        [
+            amplitude * left,
+            amplitude * right,
+            amplitude * send(self.last[dest::REVERB]),
+            amplitude * send(self.last[dest::CHORUS]),
+        ]
+    }
+
+    /// A control update at the current sample: evaluate, set ramps and pitch.
+    fn update(&mut self, context: &UpdateContext<'_>) {
+        let boundary = self.eg1.samples_to_boundary().min(self.eg2.samples_to_boundary());
+        let samples = context.control_block.min(boundary).max(1);
+        self.update_with(context, samples);
+        let targets = self.targets(context, samples);
+        let inverse = 1.0 / samples as f32;
+        for ((step, gain), target) in self.steps.iter_mut().zip(self.gains.iter()).zip(targets) {
+            *step = (target - gain) * inverse;
+        }
+        self.loudness = targets[LEFT] + targets[RIGHT];
+        let cents = self.last[dest::PITCH] + self.pitch_offset;
+        let ratio =
+            (math::cents_to_ratio(cents.clamp(-14_400.0, 14_400.0)) * self.rate_ratio).clamp(1e-6, MAX_RATIO);
+        self.increment = ((f64::from(ratio) * PHASE_ONE) as u64).max(1);
+        if self.filter_on {
+            self.filter
+                .set(self.last[dest::CUTOFF], self.last[dest::Q], context.sample_rate);
+        }
+        self.to_update = samples;
+    }
+
+    /// Renders `mix.len()/2` frames, adding into `mix` (interleaved stereo) and the sends.
+    /// Returns false once the voice has finished (it is then inactive).
+    pub fn render(
+        &mut self,
+        context: &UpdateContext<'_>,
+        wave: Option<&WaveData>,
+        tables: &InterpTables,
+        mix: &mut [f32],
+        reverb: &mut [f32],
+        chorus: &mut [f32],
+    ) -> bool {
+        let Some(wave) = wave else {
+            self.active = false;
+            return false;
+        };
+        let frames = mix.len() / 2;
+        let mut done = 0usize;
+        while done < frames {
+            if self.to_update == 0 {
+                self.update(context);
+            }
+            let count = frames
+                .saturating_sub(done)
+                .min(self.to_update as usize)
+                .min(MAX_CONTROL);
+            let mut block = [0.0f32; MAX_CONTROL];
+            let Some(block) = block.get_mut(..count) else {
+                break;
+            };
+            self.generate(wave, tables, block);
+            if self.filter_on {
+                self.filter.process(block);
+            }
+            let end = done.saturating_add(count);
+            if let (Some(out), Some(rev), Some(cho)) = (
+                mix.get_mut(done.saturating_mul(2)..end.saturating_mul(2)),
+                reverb.get_mut(done..end),
+                chorus.get_mut(done..end),
+            ) {
+                self.mix(block, out, rev, cho);
+            } else {
+                break;
+            }
+            let advanced = count as u32;
+            self.eg1.advance(advanced);
+            self.eg2.advance(advanced);
+            self.lfo.advance(advanced);
+            self.vibrato.advance(advanced);
+            self.to_update = self.to_update.saturating_sub(advanced);
+            done = end;
+            if self.finished || self.eg1.is_done() {
+                self.active = false;
+                return false;
+            }
+        }
+        true
+    }
+
+    fn mix(&mut self, block: &[f32], out: &mut [f32], reverb: &mut [f32], chorus: &mut [f32]) {
+        let [mut left, mut right, mut rev, mut cho] = self.gains;
+        let [dl, dr, drev, dcho] = self.steps;
+        for (frame, &s) in out.chunks_exact_mut(2).zip(block) {
+            if let [l, r] = frame {
+                *l += left * s;
+                *r += right * s;
+            }
+            left += dl;
+            right += dr;
+        }
+        if rev != 0.0 || drev != 0.0 {
+            for (o, &s) in reverb.iter_mut().zip(block) {
+                *o += rev * s;
+                rev += drev;
+            }
+        }
+        if cho != 0.0 || dcho != 0.0 {
+            for (o, &s) in chorus.iter_mut().zip(block) {
+                *o += cho * s;
+                cho += dcho;
+            }
+        }
+        let n = block.len() as f32;
+        // Recompute from the start values to avoid accumulating rounding drift.
+        self.gains = [
+            (self.gains[LEFT] + dl * n).max(0.0),
+            (self.gains[RIGHT] + dr * n).max(0.0),
+            (self.gains[REVERB] + drev * n).max(0.0),
+            (self.gains[CHORUS] + dcho * n).max(0.0),
+        ];
+    }
+
+    fn looping(&self) -> Option<LoopPoints> {
+        self.sample_loop
+            .filter(|l| l.kind == LoopKind::Forward || !self.released)
+    }
+
+    /// Fills `block` with interpolated samples (scaled by 32768), handling loops and the end.
+    ///
+    /// Integer arithmetic here cannot overflow: positions are < 2^63 (frame index < 2^31 from
+    /// `WaveData::prepare`, increments < 2^42 from `MAX_RATIO`), `i < block.len()` bounds every
+    /// index offset, `l.end > l.start` by `loop_points`, and subtractions are guarded by the
+    /// comparisons right before them.
+    #[allow(clippy::arithmetic_side_effects)]
+    fn generate(&mut self, wave: &WaveData, tables: &InterpTables, block: &mut [f32]) {
+        let data = wave.samples.as_slice();
+        let (left, right) = match self.interpolation {
+            Interpolation::Linear => (0u64, 1u64),
+            Interpolation::Cubic => (1, 2),
+            Interpolation::Sinc => (3, 4),
+        };
+        let mut i = 0usize;
+        while i < block.len() {
+            let index = self.position >> 32;
+            let looping = self.looping();
+            if looping.is_none() && index >= u64::from(self.length) {
+                self.finished = true;
+                if let Some(rest) = block.get_mut(i..) {
+                    rest.fill(0.0);
+                }
+                return;
+            }
+            // Highest read point whose taps stay inside the straight (unwrapped) data.
+            let (lowest_ok, highest) = match looping {
+                Some(l) => (
+                    if self.wrapped { u64::from(l.start) } else { 0 },
+                    u64::from(l.end).checked_sub(right.saturating_add(1)),
+                ),
+                None => (0, u64::from(self.length).checked_sub(1)),
+            };
+            let fast = match highest {
+                Some(highest)
+                    if index <= highest && (index >= lowest_ok.saturating_add(left) || !self.wrapped) =>
+                {
+                    let limit = (highest.saturating_add(1) << 32).saturating_sub(1);
+                    let count = (limit.saturating_sub(self.position) / self.increment).saturating_add(1);
+                    count.min((block.len() - i) as u64) as usize
+                }
+                _ => 0,
+            };
+            if fast > 0 {
+                let Some(out) = block.get_mut(i..i + fast) else {
+                    return;
+                };
+                self.position = match self.interpolation {
+                    Interpolation::Linear => run_linear(data, self.position, self.increment, out),
+                    Interpolation::Cubic => {
+                        run_cubic(data, self.position, self.increment, out, &tables.cubic)
+                    }
+                    Interpolation::Sinc => run_sinc(data, self.position, self.increment, out, &tables.sinc),
+                };
+                i += fast;
+            } else {
+                let value = self.slow_sample(data, tables, looping);
+                if let Some(o) = block.get_mut(i) {
+                    *o = value;
+                }
+                self.position = self.position.saturating_add(self.increment);
+                i += 1;
+            }
+            // Loop wrap.
+            if let Some(l) = looping {
+                let index = self.position >> 32;
+                if index >= u64::from(l.end) {
+                    let length = u64::from(l.end - l.start).max(1);
+                    let wrapped = u64::from(l.start) + (index - u64::from(l.start)) % length;
+                    self.position = (wrapped << 32) | (self.position & 0xFFFF_FFFF);
+                    self.wrapped = true;
+                }
+            }
+        }
+    }
+
+    /// One sample with every tap index resolved through the loop.
+    ///
+    /// i64 arithmetic on frame indexes < 2^31 plus offsets ≤ 4 and loop lengths ≥ 1: no
+    /// overflow, no division by zero.
+    #[allow(clippy::arithmetic_side_effects)]
+    fn slow_sample(&self, data: &[i16], tables: &InterpTables, looping: Option<LoopPoints>) -> f32 {
+        let index = (self.position >> 32) as i64;
+        let fraction = self.position as u32;
+        let tap = |offset: i64| -> f32 {
+            let mut frame = index + offset;
+            if let Some(l) = looping {
+                let (start, end) = (i64::from(l.start), i64::from(l.end));
+                let length = (end - start).max(1);
+                if frame >= end {
+                    frame = start + (frame - start) % length;
+                } else if self.wrapped && frame < start {
+                    frame = end - 1 - (start - 1 - frame) % length;
+                }
+            }
+            let at = frame + PAD as i64;
+            if at < 0 {
+                return 0.0;
+            }
+            f32::from(data.get(at as usize).copied().unwrap_or(0))
+        };
+        match self.interpolation {
+            Interpolation::Linear => {
+                let f = fraction as f32 * (1.0 / 4_294_967_296.0);
+                let a = tap(0);
+                a + (tap(1) - a) * f
+            }
+            Interpolation::Cubic => {
+                let c = tables
+                    .cubic
+                    .get((fraction >> 24) as usize)
+                    .copied()
+                    .unwrap_or([0.0, 1.0, 0.0, 0.0]);
+                c[0] * tap(-1) + c[1] * tap(0) + c[2] * tap(1) + c[3] * tap(2)
+            }
+            Interpolation::Sinc => {
+                let c = tables
+                    .sinc
+                    .get((fraction >> 22) as usize)
+                    .copied()
+                    .unwrap_or([0.0; 8]);
+                let mut sum = 0.0;
+                for (k, coefficient) in c.iter().enumerate() {
+                    sum += coefficient * tap(k as i64 - 3);
+                }
+                sum
+            }
+        }
+    }
+}
+
+// The three inner loops. Allowed arithmetic/indexing: `at` is a frame index < 2^31 plus PAD
+// (no overflow), and the table indexes are masked to the table length (a fixed-size array).
+// Each reads its taps with one `get(range)` (a slice pattern: no panic,
+// and the compiler drops the per-tap checks). Callers guarantee the taps are in range; if they
+// were not, the sample would read as 0, never panic.
+
+#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+fn run_linear(data: &[i16], mut position: u64, increment: u64, out: &mut [f32]) -> u64 {
+    for o in out.iter_mut() {
+        let at = (position >> 32) as usize + PAD;
+        let f = (position as u32) as f32 * (1.0 / 4_294_967_296.0);
+        *o = match data.get(at..at + 2) {
+            Some(&[a, b]) => {
+                let a = f32::from(a);
+                a + (f32::from(b) - a) * f
+            }
+            _ => 0.0,
+        };
+        position = position.wrapping_add(increment);
+    }
+    position
+}
+
+#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], table: &[[f32; 4]]) -> u64 {
+    let table: &[[f32; 4]; CUBIC_PHASES] = match table.try_into() {
+        Ok(t) => t,
+        Err(_) => return run_linear(data, position, increment, out),
+    };
+    for o in out.iter_mut() {
+        let at = (position >> 32) as usize + PAD - 1;
+        // (position as u32) >> 24 < 256 = CUBIC_PHASES: this index is always in range.
+        let [c0, c1, c2, c3] = table[((position as u32) >> 24) as usize & (CUBIC_PHASES - 1)];
+        *o = match data.get(at..at + 4) {
+            Some(&[a, b, c, d]) => {
+                c0 * f32::from(a) + c1 * f32::from(b) + c2 * f32::from(c) + c3 * f32::from(d)
+            }
+            _ => 0.0,
+        };
+        position = position.wrapping_add(increment);
+    }
+    position
+}
+
+#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+fn run_sinc(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], table: &[[f32; 8]]) -> u64 {
+    let table: &[[f32; 8]; SINC_PHASES] = match table.try_into() {
+        Ok(t) => t,
+        Err(_) => return run_linear(data, position, increment, out),
+    };
+    for o in out.iter_mut() {
+        let at = (position >> 32) as usize + PAD - 3;
+        let c = &table[((position as u32) >> 22) as usize & (SINC_PHASES - 1)];
+        *o = match data.get(at..at + 8) {
+            Some(taps) => {
+                let mut sum = 0.0;
+                for (coefficient, &sample) in c.iter().zip(taps) {
+                    sum += coefficient * f32::from(sample);
+                }
+                sum
+            }
+            None => 0.0,
+        };
+        position = position.wrapping_add(increment);
+    }
+    position
+}
