@@ -1,6 +1,10 @@
 //! The `.dls` reader on hand-made files: real-file quirks it must tolerate, and the errors it
 //! must give for each class of broken input.
-#![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects, clippy::unwrap_used)]
+#![allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used
+)]
 
 mod file_common;
 
@@ -479,27 +483,58 @@ fn wave_links_and_cues_are_checked() {
 }
 
 #[test]
-fn loops_past_the_wave_end_are_rejected() {
+fn loops_past_the_wave_end_are_fitted_to_the_wave() {
+    // Real files have them (VintageDreamsWaves-v2.dls): clamp to the end, drop if starting past it.
+    let loop_of = |file: &[u8]| {
+        read_dls(file).unwrap().instruments[0].regions[0]
+            .sample
+            .unwrap()
+            .sample_loop
+    };
     let region_loop = simple(vec![region(vec![wsmp(20, 60, Some((16, 0, 90, 11)))])], vec![]);
-    assert_eq!(kind(&region_loop), FileErrorKind::LoopOutOfRange);
+    assert_eq!(
+        loop_of(&region_loop),
+        Some(Loop {
+            kind: LoopKind::Forward,
+            start: 90,
+            length: 10
+        })
+    );
     let overflow = simple(
-        vec![region(vec![wsmp(20, 60, Some((16, 0, u32::MAX, 2)))])],
+        vec![region(vec![wsmp(20, 60, Some((16, 1, u32::MAX, 2)))])],
         vec![],
     );
-    assert_eq!(kind(&overflow), FileErrorKind::LoopOutOfRange);
+    assert_eq!(loop_of(&overflow), None);
+    let at_end = simple(vec![region(vec![wsmp(20, 60, Some((16, 0, 100, 1)))])], vec![]);
+    assert_eq!(loop_of(&at_end), None);
     let wave_loop = collection(
         vec![],
         vec![wave(
             fmt(1, 16, 8000),
             &[0; 8],
-            Some(wsmp(20, 60, Some((16, 0, 0, 5)))),
+            Some(wsmp(20, 60, Some((16, 1, 1, 5)))),
         )],
         None,
     );
-    assert_eq!(kind(&wave_loop), FileErrorKind::LoopOutOfRange);
-    // Exactly to the end is fine.
-    let ok = simple(vec![region(vec![wsmp(20, 60, Some((16, 0, 90, 10)))])], vec![]);
-    assert!(read_dls(&ok).is_ok());
+    let wave_sample = read_dls(&wave_loop).unwrap().waves[0].sample.unwrap();
+    assert_eq!(
+        wave_sample.sample_loop,
+        Some(Loop {
+            kind: LoopKind::Release,
+            start: 1,
+            length: 3
+        })
+    );
+    // Exactly to the end is kept as is.
+    let exact = simple(vec![region(vec![wsmp(20, 60, Some((16, 0, 90, 10)))])], vec![]);
+    assert_eq!(
+        loop_of(&exact),
+        Some(Loop {
+            kind: LoopKind::Forward,
+            start: 90,
+            length: 10
+        })
+    );
 }
 
 #[test]

@@ -36,8 +36,6 @@ pub enum FileErrorKind {
         /// The cue's index in `ptbl`.
         cue: u32,
     },
-    /// A loop starts or ends past the end of its wave.
-    LoopOutOfRange,
     /// A key or velocity range is outside 0..=127 or reversed.
     BadRange,
     /// An art2 `usTransform` holds an undefined curve.
@@ -108,7 +106,6 @@ impl fmt::Display for FileErrorKind {
                 )
             }
             Self::BadPoolCue { cue } => write!(f, "pool-table cue {cue} does not point at a wave"),
-            Self::LoopOutOfRange => f.write_str("loop runs past the end of its wave"),
             Self::BadRange => f.write_str("key or velocity range outside 0..=127 or reversed"),
             Self::BadTransform => f.write_str("connection with an undefined transform"),
             Self::BadConditional => f.write_str("malformed cdl expression"),

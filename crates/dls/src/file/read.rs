@@ -277,17 +277,14 @@ fn read_wave(list: &Chunk<'_>) -> Result<Wave, FileError> {
         list.offset,
     ))?;
     let frames = decode_pcm(&data_chunk, bits)?;
-    let wave = Wave {
+    let sample = sample.map(|s| fit_loop(s, frames.len()));
+    Ok(Wave {
         sample_rate,
         data: frames,
         sample,
         name,
         copyright,
-    };
-    if !loop_fits(&wave.sample, &wave) {
-        return Err(FileError::new(FileErrorKind::LoopOutOfRange, list.offset));
-    }
-    Ok(wave)
+    })
 }
 
 fn decode_pcm(chunk: &Chunk<'_>, bits: u16) -> Result<Vec<i16>, FileError> {
@@ -474,9 +471,7 @@ fn read_region(list: &Chunk<'_>, queries: &DlsQueries, pool: &Pool<'_>) -> Resul
         },
         list.offset,
     ))?;
-    if !loop_fits(&sample, wave) {
-        return Err(FileError::new(FileErrorKind::LoopOutOfRange, list.offset));
-    }
+    let sample = sample.map(|s| fit_loop(s, wave.data.len()));
     Ok(Some(Region {
         keys,
         velocities,
@@ -619,13 +614,13 @@ pub(crate) fn normalize(mut connection: Connection) -> Connection {
     connection
 }
 
-/// Whether the loop of `sample` (if any) lies inside `wave`.
-fn loop_fits(sample: &Option<SampleInfo>, wave: &Wave) -> bool {
-    match sample.and_then(|s| s.sample_loop) {
-        None => true,
-        Some(l) => l
-            .start
-            .checked_add(l.length)
-            .is_some_and(|end| end as usize <= wave.data.len()),
-    }
+/// Loops that run past the end of their wave are clamped to end with it, and loops that start
+/// at or after the end are dropped (one-shot): real files have them (FluidSynth's
+/// VintageDreamsWaves-v2.dls), and this is what the engine would play anyway
+/// ([`crate::validate::fit_loop`], the same rule downloads get).
+fn fit_loop(mut sample: SampleInfo, frames: usize) -> SampleInfo {
+    sample.sample_loop = sample
+        .sample_loop
+        .and_then(|l| crate::validate::fit_loop(l, frames));
+    sample
 }
