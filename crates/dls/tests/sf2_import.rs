@@ -224,3 +224,57 @@ fn fluid_r3_gm_converts() {
     assert_eq!(back.instruments.len(), collection.instruments.len());
     assert_eq!(back, collection);
 }
+
+#[test]
+fn a_lone_stereo_half_plays_as_mono() {
+    use sf2_common::*;
+    let samples = vec![
+        Sample {
+            name: "left".into(),
+            data: sine(300, 30.0),
+            loop_start: 0,
+            loop_end: 0,
+            rate: 44100,
+            pitch: 60,
+            correction: 0,
+            link: 1,
+            kind: 4,
+        },
+        Sample {
+            name: "right".into(),
+            data: sine(300, 31.0),
+            loop_start: 0,
+            loop_end: 0,
+            rate: 44100,
+            pitch: 60,
+            correction: 0,
+            link: 0,
+            kind: 2,
+        },
+    ];
+    let instruments = vec![Instrument {
+        name: "RightOnly".into(),
+        zones: vec![Zone {
+            target: Some(1),
+            ..Zone::default()
+        }],
+    }];
+    let presets = vec![Preset {
+        name: "P".into(),
+        program: 1,
+        bank: 0,
+        zones: vec![Zone {
+            target: Some(0),
+            ..Zone::default()
+        }],
+    }];
+    let collection = import_sf2(&write_sf2("lone", &samples, &instruments, &presets)).unwrap();
+    let link = collection.instruments[0].regions[0].wave_link;
+    assert_eq!(link.channel, c::WAVELINK_CHANNEL_LEFT);
+    assert_eq!(link.phase_group, 0);
+    assert!(!link.phase_master);
+    assert_eq!(
+        collection.waves[link.wave as usize].name.as_deref(),
+        Some("right")
+    );
+}

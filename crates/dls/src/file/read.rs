@@ -166,7 +166,9 @@ fn read_pool(ptbl: &Chunk<'_>, wvpl: &Chunk<'_>) -> Result<(Vec<Wave>, Vec<Optio
         .map_err(|_| oom(ptbl))?;
     cue_to_wave.resize(count as usize, None);
     // Waves in cue order of their first cue.
-    let mut by_offset = cues.clone();
+    let mut by_offset: Vec<(u32, u32)> = Vec::new();
+    by_offset.try_reserve_exact(cues.len()).map_err(|_| oom(ptbl))?;
+    by_offset.extend_from_slice(&cues);
     by_offset.sort_unstable();
     let mut first_cue_of_offset: Vec<(u32, u32)> = Vec::new(); // (first cue, offset)
     first_cue_of_offset

@@ -750,6 +750,7 @@ pub fn convert(hydra: &Hydra<'_>) -> Result<Collection, Sf2Error> {
                 });
             }
         }
+        unpair_lone_stereo_halves(&mut regions);
         let drums = header.bank == 128;
         instruments.push(Instrument {
             patch: Patch {
@@ -777,6 +778,31 @@ pub fn convert(hydra: &Hydra<'_>) -> Result<Collection, Sf2Error> {
             software: hydra.software.clone(),
         },
     })
+}
+
+/// A stereo half whose partner (same phase group, other channel, same keys and velocities) is not
+/// in the instrument plays as a mono region, as SoundFont players play it (FluidSynth ignores
+/// sample links): channel left, no phase group.
+fn unpair_lone_stereo_halves(regions: &mut [Region]) {
+    let partnered: Vec<bool> = regions
+        .iter()
+        .map(|r| {
+            r.wave_link.phase_group == 0
+                || regions.iter().any(|o| {
+                    o.wave_link.phase_group == r.wave_link.phase_group
+                        && o.wave_link.channel != r.wave_link.channel
+                        && o.keys == r.keys
+                        && o.velocities == r.velocities
+                })
+        })
+        .collect();
+    for (region, partnered) in regions.iter_mut().zip(partnered) {
+        if !partnered {
+            region.wave_link.channel = c::WAVELINK_CHANNEL_LEFT;
+            region.wave_link.phase_group = 0;
+            region.wave_link.phase_master = false;
+        }
+    }
 }
 
 fn make_wave(hydra: &Hydra<'_>, sample_index: usize, start: u32, end: u32) -> Result<Wave, Sf2Error> {
