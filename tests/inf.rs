@@ -20,6 +20,29 @@ const KSCATEGORY_AUDIO: &str = "{6994AD04-93EF-11D0-A3CC-00A0C9223196}";
 const KSCATEGORY_RENDER: &str = "{65E8773E-8F56-11D0-A3B9-00A0C9223196}";
 const KSCATEGORY_SYNTHESIZER: &str = "{DFF220F3-F70F-11D0-B917-00A0C9223196}";
 const KSCATEGORY_DATATRANSFORM: &str = "{2EB07EA0-7E70-11D0-A5D6-28DB04C10000}";
+
+/// A GUID in registry form, `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`.
+fn registry_form(guid: &portcls_sys::GUID) -> String {
+    let d = guid.Data4;
+    format!(
+        "{{{:08X}-{:04X}-{:04X}-{:02X}{:02X}-{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}}}",
+        guid.Data1, guid.Data2, guid.Data3, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
+    )
+}
+
+#[test]
+fn category_strings_are_the_abi_crate_guids() {
+    assert_eq!(KSCATEGORY_AUDIO, registry_form(&portcls_sys::KSCATEGORY_AUDIO));
+    assert_eq!(KSCATEGORY_RENDER, registry_form(&portcls_sys::KSCATEGORY_RENDER));
+    assert_eq!(
+        KSCATEGORY_SYNTHESIZER,
+        registry_form(&portcls_sys::KSCATEGORY_SYNTHESIZER)
+    );
+    assert_eq!(
+        KSCATEGORY_DATATRANSFORM,
+        registry_form(&portcls_sys::KSCATEGORY_DATATRANSFORM)
+    );
+}
 const KS_PROXY_CLSID: &str = "{17CCA71B-ECD7-11D0-B908-00A0C9223196}";
 const MEDIA_CLASS_GUID: &str = "{4d36e96c-e325-11ce-bfc1-08002be10318}";
 const AUDIO_SDDL: &str = "D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGWGX;;;WD)(A;;GRGWGX;;;RC)";
