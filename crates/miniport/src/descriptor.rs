@@ -1,0 +1,213 @@
+//! The filter descriptor `IMiniport::GetDescription` returns: static, read-only data that PortCls
+//! keeps pointers into for the lifetime of the port.
+//!
+//! * Pin 0, [`PIN_MIDI`]: the DirectMusic render pin (`KSPIN_DATAFLOW_IN`, `KSPIN_COMMUNICATION_SINK`)
+//!   with two `KSDATARANGE_MUSIC` ranges: `SUBTYPE_DIRECTMUSIC` (wavetable technology) and
+//!   `SUBTYPE_MIDI` (so that wdmaud/winmm MIDI applications see the synth). Category
+//!   `KSCATEGORY_WDMAUD_USE_PIN_NAME`, name [`PIN_NAME_GUID`] (the INF writes its friendly name).
+//! * Pin 1, [`PIN_WAVE`]: the PCM wave-out pin (`KSPIN_DATAFLOW_OUT`, `KSPIN_COMMUNICATION_SOURCE`),
+//!   `KSDATARANGE_AUDIO` for 16-bit PCM and 32-bit IEEE float, 1–2 channels, 8–192 kHz.
+//! * Node 0: `KSNODETYPE_SYNTHESIZER` named `KSNODETYPE_DMSYNTH`, carrying every synth property.
+//! * Connections: pin 0 → node 0 input (`KSNODEPIN_STANDARD_IN`), node 0 output → pin 1.
+//! * Categories, in the order sysaudio and dmusic.dll expect: DATATRANSFORM, AUDIO, SYNTHESIZER.
+
+use crate::properties::{PROPERTY_ITEM_COUNT, PROPERTY_ITEMS};
+use core::mem::size_of;
+use core::ptr::{null, null_mut};
+use portcls_sys::{
+    GUID, KSCATEGORY_AUDIO, KSCATEGORY_DATATRANSFORM, KSCATEGORY_SYNTHESIZER, KSCATEGORY_WDMAUD_USE_PIN_NAME,
+    KSDATAFORMAT_SPECIFIER_NONE, KSDATAFORMAT_SPECIFIER_WAVEFORMATEX, KSDATAFORMAT_SUBTYPE_DIRECTMUSIC,
+    KSDATAFORMAT_SUBTYPE_IEEE_FLOAT, KSDATAFORMAT_SUBTYPE_MIDI, KSDATAFORMAT_SUBTYPE_PCM,
+    KSDATAFORMAT_TYPE_AUDIO, KSDATAFORMAT_TYPE_MUSIC, KSDATARANGE, KSDATARANGE_AUDIO, KSDATARANGE_MUSIC,
+    KSMUSIC_TECHNOLOGY_WAVETABLE, KSNODEPIN_STANDARD_IN, KSNODEPIN_STANDARD_OUT, KSNODETYPE_DMSYNTH,
+    KSNODETYPE_SYNTHESIZER, KSPIN_COMMUNICATION_SINK, KSPIN_COMMUNICATION_SOURCE, KSPIN_DATAFLOW_IN,
+    KSPIN_DATAFLOW_OUT, KSPIN_DESCRIPTOR, KSPIN_DESCRIPTOR_CONSTRAINED, KSPIN_DESCRIPTOR_RESERVED,
+    KSTOPOLOGY_CONNECTION, PCAUTOMATION_TABLE, PCEVENT_ITEM, PCFILTER_DESCRIPTOR, PCFILTER_NODE,
+    PCMETHOD_ITEM, PCNODE_DESCRIPTOR, PCPIN_DESCRIPTOR, PCPROPERTY_ITEM, PKSDATARANGE,
+};
+
+/// The DirectMusic render pin.
+pub const PIN_MIDI: u32 = 0;
+/// The PCM wave-out pin.
+pub const PIN_WAVE: u32 = 1;
+/// The synthesizer node.
+pub const NODE_SYNTH: u32 = 0;
+/// Lowest wave-pin sample rate.
+pub const MIN_SAMPLE_RATE: u32 = 8_000;
+/// Highest wave-pin sample rate.
+pub const MAX_SAMPLE_RATE: u32 = 192_000;
+/// Most wave-pin channels.
+pub const MAX_CHANNELS: u32 = 2;
+
+/// The MIDI pin's name GUID {313EE4D3-ACAB-467A-9BDF-CFCE5346DAC5}; the INF stores the friendly
+/// name under `MediaCategories\{this}` (`src/adapter.rs::PIN_NAME_GUID` is the same value).
+pub const PIN_NAME_GUID: GUID = GUID::from_u128(0x313E_E4D3_ACAB_467A_9BDF_CFCE_5346_DAC5);
+
+const fn music_range(subformat: GUID) -> KSDATARANGE_MUSIC {
+    KSDATARANGE_MUSIC {
+        DataRange: KSDATARANGE {
+            FormatSize: size_of::<KSDATARANGE_MUSIC>() as u32,
+            Flags: 0,
+            SampleSize: 0,
+            Reserved: 0,
+            MajorFormat: KSDATAFORMAT_TYPE_MUSIC,
+            SubFormat: subformat,
+            Specifier: KSDATAFORMAT_SPECIFIER_NONE,
+        },
+        Technology: KSMUSIC_TECHNOLOGY_WAVETABLE,
+        Channels: 0,
+        Notes: 0,
+        ChannelMask: 0x0000_FFFF,
+    }
+}
+
+const fn audio_range(subformat: GUID, bits: u32) -> KSDATARANGE_AUDIO {
+    KSDATARANGE_AUDIO {
+        DataRange: KSDATARANGE {
+            FormatSize: size_of::<KSDATARANGE_AUDIO>() as u32,
+            Flags: 0,
+            SampleSize: 0,
+            Reserved: 0,
+            MajorFormat: KSDATAFORMAT_TYPE_AUDIO,
+            SubFormat: subformat,
+            Specifier: KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+        },
+        MaximumChannels: MAX_CHANNELS,
+        MinimumBitsPerSample: bits,
+        MaximumBitsPerSample: bits,
+        MinimumSampleFrequency: MIN_SAMPLE_RATE,
+        MaximumSampleFrequency: MAX_SAMPLE_RATE,
+    }
+}
+
+/// DirectMusic range of the MIDI pin.
+pub static RANGE_DIRECTMUSIC: KSDATARANGE_MUSIC = music_range(KSDATAFORMAT_SUBTYPE_DIRECTMUSIC);
+/// Legacy MIDI range of the MIDI pin.
+pub static RANGE_MIDI: KSDATARANGE_MUSIC = music_range(KSDATAFORMAT_SUBTYPE_MIDI);
+/// 16-bit PCM range of the wave pin.
+pub static RANGE_PCM16: KSDATARANGE_AUDIO = audio_range(KSDATAFORMAT_SUBTYPE_PCM, 16);
+/// 32-bit float range of the wave pin.
+pub static RANGE_FLOAT32: KSDATARANGE_AUDIO = audio_range(KSDATAFORMAT_SUBTYPE_IEEE_FLOAT, 32);
+
+/// A static array of data-range pointers (raw pointers are not `Sync` on their own).
+#[repr(transparent)]
+pub struct RangeList<const N: usize>(pub [PKSDATARANGE; N]);
+// SAFETY: the pointers point at immutable statics and are only ever read.
+unsafe impl<const N: usize> Sync for RangeList<N> {}
+
+/// The MIDI pin's ranges.
+pub static MIDI_RANGES: RangeList<2> = RangeList([
+    &RANGE_DIRECTMUSIC as *const KSDATARANGE_MUSIC as *mut KSDATARANGE,
+    &RANGE_MIDI as *const KSDATARANGE_MUSIC as *mut KSDATARANGE,
+]);
+/// The wave pin's ranges.
+pub static WAVE_RANGES: RangeList<2> = RangeList([
+    &RANGE_PCM16 as *const KSDATARANGE_AUDIO as *mut KSDATARANGE,
+    &RANGE_FLOAT32 as *const KSDATARANGE_AUDIO as *mut KSDATARANGE,
+]);
+
+const NO_CONSTRAINTS: KSPIN_DESCRIPTOR_RESERVED = KSPIN_DESCRIPTOR_RESERVED {
+    Constrained: KSPIN_DESCRIPTOR_CONSTRAINED {
+        ConstrainedDataRangesCount: 0,
+        ConstrainedDataRanges: null_mut(),
+    },
+};
+
+/// Both pins. Instances: any number of filters (global 64), one pin of each per filter.
+pub static PINS: [PCPIN_DESCRIPTOR; 2] = [
+    PCPIN_DESCRIPTOR {
+        MaxGlobalInstanceCount: 64,
+        MaxFilterInstanceCount: 1,
+        MinFilterInstanceCount: 0,
+        AutomationTable: null(),
+        KsPinDescriptor: KSPIN_DESCRIPTOR {
+            InterfacesCount: 0,
+            Interfaces: null(),
+            MediumsCount: 0,
+            Mediums: null(),
+            DataRangesCount: 2,
+            DataRanges: MIDI_RANGES.0.as_ptr(),
+            DataFlow: KSPIN_DATAFLOW_IN,
+            Communication: KSPIN_COMMUNICATION_SINK,
+            Category: &KSCATEGORY_WDMAUD_USE_PIN_NAME,
+            Name: &PIN_NAME_GUID,
+            Reserved: NO_CONSTRAINTS,
+        },
+    },
+    PCPIN_DESCRIPTOR {
+        MaxGlobalInstanceCount: 64,
+        MaxFilterInstanceCount: 1,
+        MinFilterInstanceCount: 0,
+        AutomationTable: null(),
+        KsPinDescriptor: KSPIN_DESCRIPTOR {
+            InterfacesCount: 0,
+            Interfaces: null(),
+            MediumsCount: 0,
+            Mediums: null(),
+            DataRangesCount: 2,
+            DataRanges: WAVE_RANGES.0.as_ptr(),
+            DataFlow: KSPIN_DATAFLOW_OUT,
+            Communication: KSPIN_COMMUNICATION_SOURCE,
+            Category: &KSCATEGORY_AUDIO,
+            Name: null(),
+            Reserved: NO_CONSTRAINTS,
+        },
+    },
+];
+
+/// The synth node's automation table: every property of [`crate::properties`].
+pub static SYNTH_AUTOMATION: PCAUTOMATION_TABLE = PCAUTOMATION_TABLE {
+    PropertyItemSize: size_of::<PCPROPERTY_ITEM>() as u32,
+    PropertyCount: PROPERTY_ITEM_COUNT as u32,
+    Properties: PROPERTY_ITEMS.as_ptr(),
+    MethodItemSize: size_of::<PCMETHOD_ITEM>() as u32,
+    MethodCount: 0,
+    Methods: null(),
+    EventItemSize: size_of::<PCEVENT_ITEM>() as u32,
+    EventCount: 0,
+    Events: null(),
+    Reserved: 0,
+};
+
+/// The node.
+pub static NODES: [PCNODE_DESCRIPTOR; 1] = [PCNODE_DESCRIPTOR {
+    Flags: 0,
+    AutomationTable: &SYNTH_AUTOMATION,
+    Type: &KSNODETYPE_SYNTHESIZER,
+    Name: &KSNODETYPE_DMSYNTH,
+}];
+
+/// Pin 0 → node in; node out → pin 1.
+pub static CONNECTIONS: [KSTOPOLOGY_CONNECTION; 2] = [
+    KSTOPOLOGY_CONNECTION {
+        FromNode: PCFILTER_NODE,
+        FromNodePin: PIN_MIDI,
+        ToNode: NODE_SYNTH,
+        ToNodePin: KSNODEPIN_STANDARD_IN,
+    },
+    KSTOPOLOGY_CONNECTION {
+        FromNode: NODE_SYNTH,
+        FromNodePin: KSNODEPIN_STANDARD_OUT,
+        ToNode: PCFILTER_NODE,
+        ToNodePin: PIN_WAVE,
+    },
+];
+
+/// Filter categories, in the order sysaudio and dmusic.dll agree on.
+pub static CATEGORIES: [GUID; 3] = [KSCATEGORY_DATATRANSFORM, KSCATEGORY_AUDIO, KSCATEGORY_SYNTHESIZER];
+
+/// The filter.
+pub static FILTER: PCFILTER_DESCRIPTOR = PCFILTER_DESCRIPTOR {
+    Version: 0,
+    AutomationTable: null(),
+    PinSize: size_of::<PCPIN_DESCRIPTOR>() as u32,
+    PinCount: 2,
+    Pins: PINS.as_ptr(),
+    NodeSize: size_of::<PCNODE_DESCRIPTOR>() as u32,
+    NodeCount: 1,
+    Nodes: NODES.as_ptr(),
+    ConnectionCount: 2,
+    Connections: CONNECTIONS.as_ptr(),
+    CategoryCount: 3,
+    Categories: CATEGORIES.as_ptr(),
+};

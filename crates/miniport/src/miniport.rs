@@ -1,0 +1,421 @@
+//! The miniport object: `IUnknown`, `IMiniport`, `IMiniportDMus` (one vtable; each interface's
+//! vtable is a prefix of the next).
+//!
+//! It owns no synth itself: every pair of streams (`NewStream` for the MIDI render pin and for
+//! the wave sink) shares one [`Core`], so two filter instances are two independent synths. The
+//! miniport only remembers, weakly, which cores still miss a half (for pairing) and which exist
+//! (for property requests that arrive without a stream).
+
+use crate::com::{MAGIC_MINIPORT, ObjectHeader, free_box, iid_in, try_box};
+use crate::descriptor::FILTER;
+use crate::error::{MiniportError, Result};
+use crate::intersect::data_range_intersection;
+use crate::log;
+use crate::platform::{Platform, SpinLock};
+use crate::properties::PropertyCall;
+use crate::stream::{Core, Pin, PinObject, WaveFormat};
+use core::ptr::{null, null_mut};
+use portcls_sys::{
+    DMUS_STREAM_MIDI_RENDER, DMUS_STREAM_TYPE, DMUS_STREAM_WAVE_SINK, DONT_HOLD_FOR_SEQUENCING,
+    IID_IMiniport, IID_IMiniportDMus, IID_IUnknown, IMiniportDMus, IMiniportDMusVtbl, NTSTATUS,
+    PAllocatorMXF, PKSDATAFORMAT, PKSDATARANGE, PMASTERCLOCK, PMXF, POOL_TYPE, PPCFILTER_DESCRIPTOR,
+    PPORTDMUS, PRESOURCELIST, PSERVICEGROUP, PULONG, PULONGLONG, PUNKNOWN, PVOID, REFIID,
+    STATUS_INVALID_PARAMETER, STATUS_SUCCESS, ULONG,
+};
+
+/// Most synth instances (filter instances) one miniport serves at once.
+pub const MAX_CORES: usize = 64;
+
+struct Slot<P: Platform> {
+    core: *const Core<P>,
+    midi: bool,
+    wave: bool,
+}
+
+impl<P: Platform> Clone for Slot<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<P: Platform> Copy for Slot<P> {}
+
+impl<P: Platform> Slot<P> {
+    const EMPTY: Self = Self {
+        core: null(),
+        midi: false,
+        wave: false,
+    };
+}
+
+struct MiniportState<P: Platform> {
+    port: PPORTDMUS,
+    slots: [Slot<P>; MAX_CORES],
+}
+
+// SAFETY: the port pointer is a COM object usable from any thread; the core pointers are only
+// dereferenced while the core is alive (a core removes itself before it is freed).
+unsafe impl<P: Platform> Send for MiniportState<P> {}
+
+/// The miniport COM object.
+#[repr(C)]
+pub struct MiniportObject<P: Platform> {
+    pub(crate) header: ObjectHeader,
+    platform: P,
+    state: SpinLock<P::Lock, MiniportState<P>>,
+}
+
+impl<P: Platform> MiniportObject<P> {
+    const VTABLE: IMiniportDMusVtbl = IMiniportDMusVtbl {
+        QueryInterface: Self::query_interface,
+        AddRef: Self::add_ref,
+        Release: Self::release,
+        GetDescription: Self::get_description,
+        DataRangeIntersection: Self::data_range_intersection,
+        Init: Self::init,
+        Service: Self::service,
+        NewStream: Self::new_stream,
+    };
+
+    /// A new miniport with one reference; its address is its `IUnknown*` and `IMiniportDMus*`.
+    pub fn create(platform: P) -> Result<*mut Self> {
+        try_box(Self {
+            header: ObjectHeader::new(
+                (&Self::VTABLE as *const IMiniportDMusVtbl).cast(),
+                MAGIC_MINIPORT,
+                Self::property_entry,
+            ),
+            platform,
+            state: SpinLock::new(MiniportState {
+                port: null_mut(),
+                slots: [Slot::EMPTY; MAX_CORES],
+            }),
+        })
+    }
+
+    /// Drops one reference; frees the object on the last.
+    ///
+    /// # Safety
+    /// `this` is live and the caller owns a reference.
+    pub(crate) unsafe fn release_raw(this: *const Self) -> u32 {
+        // SAFETY: live, caller's reference.
+        let remaining = unsafe { (*this).header.release() };
+        if remaining == 0 {
+            // SAFETY: last reference.
+            let port = unsafe { (*this).state.lock().port };
+            if !port.is_null() {
+                // SAFETY: AddRef'ed in Init.
+                unsafe { crate::com::com_release(port) };
+            }
+            // SAFETY: made by try_box in `create`; last reference.
+            unsafe { free_box(this.cast_mut()) };
+        }
+        remaining
+    }
+
+    /// Called by a core about to be freed.
+    pub(crate) fn forget_core(&self, core: *const Core<P>) {
+        let mut state = self.state.lock();
+        for slot in state.slots.iter_mut().filter(|slot| slot.core == core) {
+            *slot = Slot::EMPTY;
+        }
+    }
+
+    /// The first live core, with a reference the caller must drop with `Core::release`.
+    fn any_core(&self) -> Option<*const Core<P>> {
+        let state = self.state.lock();
+        let core = state.slots.iter().find(|slot| !slot.core.is_null())?.core;
+        // SAFETY: registered cores are alive (they unregister before being freed, under this lock).
+        unsafe { (*core).add_ref() };
+        Some(core)
+    }
+
+    unsafe fn property_entry(
+        object: *const crate::com::ObjectHeader,
+        call: &mut PropertyCall<'_>,
+    ) -> NTSTATUS {
+        // SAFETY: the handler calls this only for a MAGIC_MINIPORT header: a live MiniportObject<P>.
+        let this = unsafe { &*object.cast::<Self>() };
+        match this.any_core() {
+            Some(core) => {
+                // SAFETY: referenced by `any_core`.
+                let status = crate::properties::serve(Some(unsafe { &*core }), call);
+                // SAFETY: drops the reference `any_core` took.
+                unsafe { Core::release(core) };
+                status
+            }
+            None => crate::properties::serve::<P>(None, call),
+        }
+    }
+
+    /// `IUnknown::QueryInterface`: IUnknown, IMiniport, IMiniportDMus; `STATUS_INVALID_PARAMETER`
+    /// and `*out = NULL` otherwise (IPowerNotify is not offered: PortCls never calls it).
+    ///
+    /// # Safety
+    /// `this` is live; `iid` readable; `out` null or writable. Any IRQL ≤ DISPATCH.
+    unsafe extern "system" fn query_interface(
+        this: *mut IMiniportDMus,
+        iid: REFIID,
+        out: *mut PVOID,
+    ) -> NTSTATUS {
+        if out.is_null() {
+            return STATUS_INVALID_PARAMETER;
+        }
+        // SAFETY: `iid` readable by contract.
+        let known = unsafe { iid_in(iid, &[IID_IUnknown, IID_IMiniport, IID_IMiniportDMus]) };
+        if known {
+            // SAFETY: live object.
+            unsafe { (*this.cast::<Self>()).header.add_ref() };
+            // SAFETY: writable by contract.
+            unsafe { out.write(this.cast()) };
+            STATUS_SUCCESS
+        } else {
+            // SAFETY: writable by contract.
+            unsafe { out.write(null_mut()) };
+            MiniportError::NoInterface.ntstatus()
+        }
+    }
+
+    /// `IUnknown::AddRef`.
+    ///
+    /// # Safety
+    /// `this` is live.
+    unsafe extern "system" fn add_ref(this: *mut IMiniportDMus) -> ULONG {
+        // SAFETY: live object.
+        unsafe { (*this.cast::<Self>()).header.add_ref() }
+    }
+
+    /// `IUnknown::Release`: frees the miniport (and releases the port) on the last reference.
+    ///
+    /// # Safety
+    /// `this` is live and the caller owns a reference. PASSIVE_LEVEL.
+    unsafe extern "system" fn release(this: *mut IMiniportDMus) -> ULONG {
+        // SAFETY: the caller's contract.
+        unsafe { Self::release_raw(this.cast::<Self>()) }
+    }
+
+    /// `IMiniport::GetDescription` (PASSIVE_LEVEL): the static filter descriptor.
+    ///
+    /// # Safety
+    /// `out` null or writable.
+    unsafe extern "system" fn get_description(
+        _this: *mut IMiniportDMus,
+        out: *mut PPCFILTER_DESCRIPTOR,
+    ) -> NTSTATUS {
+        if out.is_null() {
+            return STATUS_INVALID_PARAMETER;
+        }
+        // SAFETY: writable by contract; the descriptor is static and never written through.
+        unsafe { out.write(&FILTER as *const _ as PPCFILTER_DESCRIPTOR) };
+        STATUS_SUCCESS
+    }
+
+    /// `IMiniport::DataRangeIntersection` (PASSIVE_LEVEL): implemented for both pins (ReactOS has no
+    /// default handler for music ranges).
+    ///
+    /// # Safety
+    /// `data_range` readable (`FormatSize` bytes), `result` writable for `output_length` bytes,
+    /// `result_length` writable.
+    unsafe extern "system" fn data_range_intersection(
+        _this: *mut IMiniportDMus,
+        pin: ULONG,
+        data_range: PKSDATARANGE,
+        matching: PKSDATARANGE,
+        output_length: ULONG,
+        result: PVOID,
+        result_length: PULONG,
+    ) -> NTSTATUS {
+        // SAFETY: forwarded contract.
+        unsafe { data_range_intersection(pin, data_range, matching, output_length, result, result_length) }
+    }
+
+    /// `IMiniportDMus::Init` (PASSIVE_LEVEL): keeps (AddRefs) the port; no service group.
+    ///
+    /// # Safety
+    /// `port` null or a live `IPortDMus`; `service_group` null or writable.
+    unsafe extern "system" fn init(
+        this: *mut IMiniportDMus,
+        _adapter: PUNKNOWN,
+        _resources: PRESOURCELIST,
+        port: PPORTDMUS,
+        service_group: *mut PSERVICEGROUP,
+    ) -> NTSTATUS {
+        // SAFETY: live object.
+        let object = unsafe { &*this.cast::<Self>() };
+        if !service_group.is_null() {
+            // SAFETY: writable by contract.
+            unsafe { service_group.write(null_mut()) };
+        }
+        if port.is_null() {
+            return STATUS_INVALID_PARAMETER;
+        }
+        // SAFETY: live COM object by contract.
+        unsafe { crate::com::com_add_ref(port) };
+        let old = core::mem::replace(&mut object.state.lock().port, port);
+        if !old.is_null() {
+            // SAFETY: the reference a previous Init took.
+            unsafe { crate::com::com_release(old) };
+        }
+        log!(object.platform, Info, "IMiniportDMus::Init");
+        STATUS_SUCCESS
+    }
+
+    /// `IMiniportDMus::Service` (DISPATCH_LEVEL): nothing to do (no capture, no hardware).
+    ///
+    /// # Safety
+    /// None.
+    unsafe extern "system" fn service(_this: *mut IMiniportDMus) {}
+
+    /// `IMiniportDMus::NewStream` (PASSIVE_LEVEL). MIDI render: needs the allocator and master clock.
+    /// Wave sink: needs a `KSDATAFORMAT_WAVEFORMATEX`. Capture and anything else:
+    /// `STATUS_INVALID_DEVICE_REQUEST`. Always sets `*SchedulePreFetch = DONT_HOLD_FOR_SEQUENCING`
+    /// (the synth schedules by timestamp) and `*ServiceGroup = NULL`.
+    ///
+    /// # Safety
+    /// Out-pointers null or writable; `allocator`/`master_clock` null or live COM objects;
+    /// `format` null or `FormatSize` readable bytes.
+    #[allow(clippy::too_many_arguments)]
+    unsafe extern "system" fn new_stream(
+        this: *mut IMiniportDMus,
+        out: *mut PMXF,
+        _outer: PUNKNOWN,
+        _pool: POOL_TYPE,
+        _pin: ULONG,
+        stream_type: DMUS_STREAM_TYPE,
+        format: PKSDATAFORMAT,
+        service_group: *mut PSERVICEGROUP,
+        allocator: PAllocatorMXF,
+        master_clock: PMASTERCLOCK,
+        prefetch: PULONGLONG,
+    ) -> NTSTATUS {
+        if out.is_null() {
+            return STATUS_INVALID_PARAMETER;
+        }
+        // SAFETY: writable by contract.
+        unsafe { out.write(null_mut()) };
+        if !service_group.is_null() {
+            // SAFETY: writable by contract.
+            unsafe { service_group.write(null_mut()) };
+        }
+        if !prefetch.is_null() {
+            // SAFETY: writable by contract.
+            unsafe { prefetch.write(DONT_HOLD_FOR_SEQUENCING) };
+        }
+        // SAFETY: live object.
+        let object = unsafe { &*this.cast::<Self>() };
+        // SAFETY: forwarded contract.
+        match unsafe { object.open_stream(stream_type, format, allocator, master_clock) } {
+            Ok(pin) => {
+                // SAFETY: writable by contract.
+                unsafe { out.write(pin.cast()) };
+                STATUS_SUCCESS
+            }
+            Err(error) => {
+                log!(
+                    object.platform,
+                    Warning,
+                    "NewStream(type {}) failed: {:?}",
+                    stream_type,
+                    error
+                );
+                error.ntstatus()
+            }
+        }
+    }
+
+    /// # Safety
+    /// As `new_stream`.
+    unsafe fn open_stream(
+        &self,
+        stream_type: DMUS_STREAM_TYPE,
+        format: PKSDATAFORMAT,
+        allocator: PAllocatorMXF,
+        master_clock: PMASTERCLOCK,
+    ) -> Result<*mut PinObject<P>> {
+        let (pin, wave_format) = match stream_type {
+            DMUS_STREAM_MIDI_RENDER => {
+                if allocator.is_null() || master_clock.is_null() {
+                    return Err(MiniportError::InvalidParameter);
+                }
+                (Pin::Midi, None)
+            }
+            DMUS_STREAM_WAVE_SINK => {
+                // SAFETY: forwarded contract.
+                (Pin::Wave, Some(unsafe { WaveFormat::from_ks(format) }?))
+            }
+            _ => return Err(MiniportError::InvalidDeviceRequest),
+        };
+        let core = self.claim(pin)?;
+        // SAFETY: `core` is referenced by `claim`.
+        let core_ref = unsafe { &*core };
+        let attached = match wave_format {
+            None => {
+                // SAFETY: checked non-null above; live COM objects by contract.
+                unsafe { core_ref.attach_midi(allocator, master_clock) };
+                Ok(())
+            }
+            Some(format) => core_ref.attach_wave(format),
+        };
+        let result = attached.and_then(|()| PinObject::create(core, pin));
+        if result.is_err() {
+            self.unclaim(core, pin);
+        }
+        // SAFETY: drops the reference `claim` returned (the pin object holds its own).
+        unsafe { Core::release(core) };
+        result
+    }
+
+    /// Finds a core missing `pin` (pairing in creation order, as ddksynth) or makes a new one.
+    /// Returns it with a reference.
+    fn claim(&self, pin: Pin) -> Result<*const Core<P>> {
+        {
+            let mut state = self.state.lock();
+            let found = state.slots.iter_mut().find(|slot| {
+                !slot.core.is_null()
+                    && match pin {
+                        Pin::Midi => !slot.midi,
+                        Pin::Wave => !slot.wave,
+                    }
+            });
+            if let Some(slot) = found {
+                match pin {
+                    Pin::Midi => slot.midi = true,
+                    Pin::Wave => slot.wave = true,
+                }
+                // SAFETY: registered cores are alive.
+                unsafe { (*slot.core).add_ref() };
+                return Ok(slot.core);
+            }
+        }
+        let core: *const Core<P> = Core::create(self.platform.clone(), self)?;
+        let registered = {
+            let mut state = self.state.lock();
+            match state.slots.iter_mut().find(|slot| slot.core.is_null()) {
+                Some(slot) => {
+                    *slot = Slot {
+                        core,
+                        midi: pin == Pin::Midi,
+                        wave: pin == Pin::Wave,
+                    };
+                    true
+                }
+                None => false,
+            }
+        };
+        if !registered {
+            // SAFETY: the creation reference.
+            unsafe { Core::release(core) };
+            return Err(MiniportError::OutOfMemory);
+        }
+        Ok(core)
+    }
+
+    fn unclaim(&self, core: *const Core<P>, pin: Pin) {
+        let mut state = self.state.lock();
+        for slot in state.slots.iter_mut().filter(|slot| slot.core == core) {
+            match pin {
+                Pin::Midi => slot.midi = false,
+                Pin::Wave => slot.wave = false,
+            }
+        }
+    }
+}

@@ -1,0 +1,1151 @@
+//! One synth instance per filter: the [`Core`] shared by the MIDI render stream and the wave sink
+//! stream, and the two pin objects the port holds.
+//!
+//! `NewStream` is called once per pin; both calls land on the same [`Core`] (the miniport pairs
+//! them). Each pin gets its own COM object ([`PinObject`]) so that `IMXF::SetState` knows which
+//! pin it is about: a PAUSE on one pin never mutes the other (ddksynth's bug, §f.19). Both pin
+//! objects answer `IUnknown`, `IMXF` and `ISynthSinkDMus` with the same vtable, and both lead to
+//! the same core; each holds one reference on the core, the core one on the miniport.
+//!
+//! Locks (spin locks, raising to DISPATCH_LEVEL; order: `synth` before `queue`):
+//! * `queue`: the pending-event ring, the MIDI parsers, the sample clock, the allocator and
+//!   master clock pointers and the pin states. `PutMessage` takes only this one, briefly.
+//! * `synth`: the engine, the output format and the scratch buffers. `Render` and property
+//!   handlers take it; `Render` takes `queue` inside it to move pending events into the engine.
+//!
+//! Nothing allocates or frees under either lock: engines, parsers and downloads are built before
+//! and dropped after.
+
+use crate::clock::SampleClock;
+use crate::com::{
+    MAGIC_STREAM, ObjectHeader, allocator_put_message, clock_get_time, com_add_ref, com_release, free_box,
+    iid_in, try_box,
+};
+use crate::descriptor::{MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
+use crate::error::{MiniportError, Result};
+use crate::log;
+use crate::miniport::MiniportObject;
+use crate::platform::{Irql, Platform, SpinLock};
+use crate::properties::PropertyCall;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+use core::mem::size_of;
+use core::ptr::null_mut;
+use core::sync::atomic::{AtomicU32, Ordering};
+use portcls_sys::{
+    BOOL, DMUS_KERNEL_EVENT, GUID, IID_IMXF, IID_ISynthSinkDMus, IID_IUnknown, ISynthSinkDMus,
+    ISynthSinkDMusVtbl, KSDATAFORMAT, KSDATAFORMAT_SPECIFIER_WAVEFORMATEX, KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
+    KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_TYPE_AUDIO, KSSTATE, KSSTATE_RUN, KSSTATE_STOP, NTSTATUS,
+    PAllocatorMXF, PDMUS_KERNEL_EVENT, PKSDATAFORMAT, PMASTERCLOCK, PMXF, PVOID, REFIID,
+    STATUS_INVALID_PARAMETER, STATUS_SUCCESS, ULONG, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT,
+    WAVE_FORMAT_PCM, WAVEFORMATEX,
+};
+use synth::midi_stream::StreamParser;
+use synth::{Download, Engine, EngineConfig, EngineError, Interpolation, MidiMessage, TimedEvent};
+
+/// Capacity of the pending-event ring between `PutMessage` and `Render`.
+pub const PENDING_CAPACITY: usize = 8192;
+/// Frames rendered per engine call (scratch size).
+pub const CHUNK_FRAMES: usize = 1024;
+/// Most channel groups (`SYNTH_PORTPARAMS.ChannelGroups`).
+pub const MAX_CHANNEL_GROUPS: u32 = 1000;
+/// Most voices.
+pub const MAX_VOICES: u32 = 1000;
+/// Longest event chain walked in one `PutMessage` (a guard against a corrupt, cyclic chain).
+pub const MAX_CHAIN: u32 = 1 << 20;
+
+/// The sample type of the wave pin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SampleKind {
+    /// 16-bit signed PCM.
+    Pcm16,
+    /// 32-bit IEEE float.
+    Float32,
+}
+
+/// The wave pin's format (from `KSDATAFORMAT_WAVEFORMATEX`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaveFormat {
+    /// Frames per second.
+    pub rate: u32,
+    /// 1 or 2.
+    pub channels: u16,
+    /// Sample type.
+    pub kind: SampleKind,
+}
+
+impl WaveFormat {
+    /// Bytes per frame.
+    pub fn block_align(&self) -> u32 {
+        let bytes = match self.kind {
+            SampleKind::Pcm16 => 2,
+            SampleKind::Float32 => 4,
+        };
+        u32::from(self.channels).saturating_mul(bytes)
+    }
+
+    /// `WAVEFORMATEX` describing this format.
+    pub fn to_waveformatex(&self) -> WAVEFORMATEX {
+        let (tag, bits) = match self.kind {
+            SampleKind::Pcm16 => (WAVE_FORMAT_PCM, 16),
+            SampleKind::Float32 => (WAVE_FORMAT_IEEE_FLOAT, 32),
+        };
+        WAVEFORMATEX {
+            wFormatTag: tag,
+            nChannels: self.channels,
+            nSamplesPerSec: self.rate,
+            nAvgBytesPerSec: self.rate.saturating_mul(self.block_align()),
+            nBlockAlign: self.block_align() as u16,
+            wBitsPerSample: bits,
+            cbSize: 0,
+        }
+    }
+
+    /// Reads and validates a `KSDATAFORMAT_WAVEFORMATEX` (or its `WAVEFORMATEXTENSIBLE` form).
+    ///
+    /// # Safety
+    /// `format` is null or points at `FormatSize` readable bytes (at least a `KSDATAFORMAT`).
+    pub unsafe fn from_ks(format: PKSDATAFORMAT) -> Result<Self> {
+        if format.is_null() {
+            return Err(MiniportError::InvalidParameter);
+        }
+        // SAFETY: non-null, at least a KSDATAFORMAT by the caller's contract; read unaligned.
+        let header = unsafe { format.read_unaligned() };
+        let size = header.FormatSize as usize;
+        let wave_offset = size_of::<KSDATAFORMAT>();
+        if size < wave_offset.saturating_add(size_of::<WAVEFORMATEX>())
+            || header.MajorFormat != KSDATAFORMAT_TYPE_AUDIO
+            || header.Specifier != KSDATAFORMAT_SPECIFIER_WAVEFORMATEX
+        {
+            return Err(MiniportError::InvalidParameter);
+        }
+        let base = format.cast::<u8>();
+        // SAFETY: FormatSize covers the WAVEFORMATEX right after the KSDATAFORMAT.
+        let wave = unsafe {
+            base.wrapping_add(wave_offset)
+                .cast::<WAVEFORMATEX>()
+                .read_unaligned()
+        };
+        let mut subformat = header.SubFormat;
+        let tag = wave.wFormatTag;
+        if tag == WAVE_FORMAT_EXTENSIBLE {
+            // WAVEFORMATEXTENSIBLE: 22 more bytes, SubFormat at offset 24 of the WAVEFORMATEX.
+            if wave.cbSize < 22 || size < wave_offset.saturating_add(40) {
+                return Err(MiniportError::InvalidParameter);
+            }
+            // SAFETY: FormatSize covers the 40-byte WAVEFORMATEXTENSIBLE.
+            subformat = unsafe {
+                base.wrapping_add(wave_offset.saturating_add(24))
+                    .cast::<GUID>()
+                    .read_unaligned()
+            };
+        } else if tag == WAVE_FORMAT_PCM {
+            subformat = KSDATAFORMAT_SUBTYPE_PCM;
+        } else if tag == WAVE_FORMAT_IEEE_FLOAT {
+            subformat = KSDATAFORMAT_SUBTYPE_IEEE_FLOAT;
+        }
+        let bits = wave.wBitsPerSample;
+        let kind = if subformat == KSDATAFORMAT_SUBTYPE_PCM && bits == 16 {
+            SampleKind::Pcm16
+        } else if subformat == KSDATAFORMAT_SUBTYPE_IEEE_FLOAT && bits == 32 {
+            SampleKind::Float32
+        } else {
+            return Err(MiniportError::InvalidParameter);
+        };
+        let channels = wave.nChannels;
+        let rate = wave.nSamplesPerSec;
+        let format = Self { rate, channels, kind };
+        if channels == 0
+            || u32::from(channels) > MAX_CHANNELS
+            || !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&rate)
+            || u32::from(wave.nBlockAlign) != format.block_align()
+        {
+            return Err(MiniportError::InvalidParameter);
+        }
+        Ok(format)
+    }
+}
+
+/// What the port and the properties set; the engine is built from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SynthParams {
+    /// Voices.
+    pub voices: u32,
+    /// Channel groups.
+    pub channel_groups: u32,
+    /// Reverb on.
+    pub reverb: bool,
+    /// Chorus on.
+    pub chorus: bool,
+    /// Interpolation.
+    pub interpolation: Interpolation,
+    /// `KSPROPERTY_SYNTH_VOLUME`, 1/100 dB.
+    pub volume: i32,
+    /// `KSPROPERTY_SYNTH_VOLUMEBOOST`, 1/100 dB.
+    pub boost: i32,
+}
+
+impl Default for SynthParams {
+    fn default() -> Self {
+        let engine = EngineConfig::default();
+        Self {
+            voices: engine.voices,
+            channel_groups: 16,
+            reverb: engine.reverb,
+            chorus: engine.chorus,
+            interpolation: engine.interpolation,
+            volume: 0,
+            boost: 0,
+        }
+    }
+}
+
+impl SynthParams {
+    fn engine_config(&self, format: WaveFormat) -> EngineConfig {
+        EngineConfig {
+            sample_rate: format.rate,
+            channels: format.channels,
+            voices: self.voices,
+            channel_groups: self.channel_groups,
+            reverb: self.reverb,
+            chorus: self.chorus,
+            interpolation: self.interpolation,
+            event_capacity: EngineConfig::default().event_capacity,
+        }
+    }
+}
+
+/// An event waiting for `Render` to hand it to the engine.
+#[derive(Clone, Copy, Debug)]
+struct PendingEvent {
+    /// Stream frame (the `Render` position axis).
+    frame: i64,
+    channel_group: u16,
+    message: MidiMessage,
+}
+
+/// Counters of everything the data path refused (never silently).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StreamCounters {
+    /// Events received through `PutMessage` (package headers included).
+    pub events: u64,
+    /// MIDI messages put on the pending ring.
+    pub messages: u64,
+    /// Messages lost because the pending ring was full.
+    pub ring_full: u32,
+    /// Messages that waited because the engine's queue was full.
+    pub engine_full: u32,
+    /// Events for a channel group beyond the configured count.
+    pub bad_group: u32,
+    /// Long events without data.
+    pub bad_event: u32,
+    /// Chains longer than [`MAX_CHAIN`] (the rest was not returned!).
+    pub chain_overflow: u32,
+}
+
+struct QueueState {
+    pending: VecDeque<PendingEvent>,
+    parsers: Vec<StreamParser>,
+    clock: SampleClock,
+    /// Stream frame after the last `Render` (= the next frame to be rendered).
+    render_end: i64,
+    allocator: PAllocatorMXF,
+    master_clock: PMASTERCLOCK,
+    midi_state: KSSTATE,
+    wave_state: KSSTATE,
+    counters: StreamCounters,
+}
+
+// SAFETY: the COM pointers are the port's allocator and clock, which the port allows to be called
+// from any thread at IRQL <= DISPATCH_LEVEL; the rest is plain data.
+unsafe impl Send for QueueState {}
+
+struct SynthState {
+    engine: Option<Engine>,
+    format: Option<WaveFormat>,
+    params: SynthParams,
+    scratch_f32: Vec<f32>,
+    scratch_i16: Vec<i16>,
+    downloads: u32,
+    reverb_params: portcls_sys::SYNTH_REVERB_PARAMS,
+}
+
+/// Which pin a [`PinObject`] stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pin {
+    /// The DirectMusic render pin.
+    Midi,
+    /// The wave-out pin.
+    Wave,
+}
+
+/// The shared synth instance of one filter.
+pub struct Core<P: Platform> {
+    references: AtomicU32,
+    pub(crate) platform: P,
+    miniport: *const MiniportObject<P>,
+    queue: SpinLock<P::Lock, QueueState>,
+    synth: SpinLock<P::Lock, SynthState>,
+}
+
+/// The COM object of one pin.
+#[repr(C)]
+pub struct PinObject<P: Platform> {
+    header: ObjectHeader,
+    pin: Pin,
+    core: *const Core<P>,
+}
+
+fn new_parsers(channel_groups: u32) -> Result<Vec<StreamParser>> {
+    let count = usize::try_from(channel_groups)
+        .map_err(|_| MiniportError::InvalidParameter)?
+        .saturating_add(1);
+    let mut parsers = Vec::new();
+    parsers
+        .try_reserve_exact(count)
+        .map_err(|_| MiniportError::OutOfMemory)?;
+    parsers.resize_with(count, StreamParser::new);
+    Ok(parsers)
+}
+
+fn zeroed_vec<T: Copy + Default>(count: usize) -> Result<Vec<T>> {
+    let mut vec = Vec::new();
+    vec.try_reserve_exact(count)
+        .map_err(|_| MiniportError::OutOfMemory)?;
+    vec.resize(count, T::default());
+    Ok(vec)
+}
+
+impl<P: Platform> Core<P> {
+    /// A core with no pin attached. Holds one reference (the caller's) and one on `miniport`.
+    pub(crate) fn create(platform: P, miniport: *const MiniportObject<P>) -> Result<*mut Self> {
+        let params = SynthParams::default();
+        let parsers = new_parsers(params.channel_groups)?;
+        let mut pending = VecDeque::new();
+        pending
+            .try_reserve_exact(PENDING_CAPACITY)
+            .map_err(|_| MiniportError::OutOfMemory)?;
+        let core = Self {
+            references: AtomicU32::new(1),
+            platform: platform.clone(),
+            miniport,
+            queue: SpinLock::new(QueueState {
+                pending,
+                parsers,
+                clock: SampleClock::new(48_000),
+                render_end: 0,
+                allocator: null_mut(),
+                master_clock: null_mut(),
+                midi_state: KSSTATE_STOP,
+                wave_state: KSSTATE_STOP,
+                counters: StreamCounters::default(),
+            }),
+            synth: SpinLock::new(SynthState {
+                engine: None,
+                format: None,
+                params,
+                scratch_f32: Vec::new(),
+                scratch_i16: Vec::new(),
+                downloads: 0,
+                reverb_params: portcls_sys::SYNTH_REVERB_PARAMS {
+                    fInGain: 0.0,
+                    fReverbMix: -10.0,
+                    fReverbTime: 1000.0,
+                    fHighFreqRTRatio: 0.001,
+                },
+            }),
+        };
+        let core = try_box(core)?;
+        // SAFETY: the miniport is alive (the caller is inside one of its methods).
+        unsafe { (*miniport).header.add_ref() };
+        Ok(core)
+    }
+
+    pub(crate) fn add_ref(&self) {
+        self.references.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Drops one reference; destroys the core on the last.
+    ///
+    /// # Safety
+    /// `core` came from [`Core::create`] and the caller owns one reference.
+    pub(crate) unsafe fn release(core: *const Self) {
+        // SAFETY: the caller owns a reference, so the core is alive.
+        let previous = unsafe { &*core }.references.fetch_sub(1, Ordering::Release);
+        if previous != 1 {
+            return;
+        }
+        core::sync::atomic::fence(Ordering::Acquire);
+        // SAFETY: last reference: nobody else can reach the core.
+        let this = unsafe { &*core };
+        let (allocator, master_clock) = {
+            let queue = this.queue.lock();
+            (queue.allocator, queue.master_clock)
+        };
+        let miniport = this.miniport;
+        // SAFETY: the miniport is alive: this core holds a reference on it until below.
+        unsafe { (*miniport).forget_core(core) };
+        if !allocator.is_null() {
+            // SAFETY: AddRef'ed in attach_midi; a valid COM object.
+            unsafe { com_release(allocator) };
+        }
+        if !master_clock.is_null() {
+            // SAFETY: AddRef'ed in attach_midi.
+            unsafe { com_release(master_clock) };
+        }
+        // SAFETY: made by try_box in `create`; this was the last reference.
+        unsafe { free_box(core.cast_mut()) };
+        // SAFETY: the reference taken in `create`.
+        unsafe { MiniportObject::release_raw(miniport) };
+    }
+
+    /// `NewStream(DMUS_STREAM_MIDI_RENDER)`: takes (AddRefs) the allocator and master clock.
+    ///
+    /// # Safety
+    /// Both pointers are valid COM objects.
+    pub(crate) unsafe fn attach_midi(&self, allocator: PAllocatorMXF, master_clock: PMASTERCLOCK) {
+        // SAFETY: valid COM objects by the caller's contract.
+        unsafe { com_add_ref(allocator) };
+        // SAFETY: as above.
+        unsafe { com_add_ref(master_clock) };
+        let (old_allocator, old_clock) = {
+            let mut queue = self.queue.lock();
+            let old = (queue.allocator, queue.master_clock);
+            queue.allocator = allocator;
+            queue.master_clock = master_clock;
+            old
+        };
+        if !old_allocator.is_null() {
+            // SAFETY: the reference this core held.
+            unsafe { com_release(old_allocator) };
+        }
+        if !old_clock.is_null() {
+            // SAFETY: the reference this core held.
+            unsafe { com_release(old_clock) };
+        }
+    }
+
+    /// `NewStream(DMUS_STREAM_WAVE_SINK)`: builds the engine for `format`.
+    pub(crate) fn attach_wave(&self, format: WaveFormat) -> Result<()> {
+        {
+            let mut synth = self.synth.lock();
+            if synth.downloads != 0 {
+                return Err(MiniportError::InvalidState);
+            }
+            synth.format = Some(format);
+        }
+        {
+            let mut queue = self.queue.lock();
+            queue.clock = SampleClock::new(format.rate);
+        }
+        self.rebuild_engine()
+    }
+
+    /// Builds a new engine from the current parameters and format and swaps it in (PASSIVE_LEVEL).
+    /// Refused with `InvalidState` once downloads are installed (they would be lost).
+    pub(crate) fn rebuild_engine(&self) -> Result<()> {
+        let (config, params) = {
+            let synth = self.synth.lock();
+            let Some(format) = synth.format else {
+                return Ok(());
+            };
+            (synth.params.engine_config(format), synth.params)
+        };
+        let mut engine = Engine::new(&config)?;
+        engine.set_master_gain_centibels(params.volume.saturating_add(params.boost));
+        let samples = CHUNK_FRAMES.saturating_mul(usize::from(config.channels));
+        let mut scratch_f32 = zeroed_vec::<f32>(samples)?;
+        let mut scratch_i16 = zeroed_vec::<i16>(samples)?;
+        let mut parsers = new_parsers(params.channel_groups)?;
+        let old_engine = {
+            let mut synth = self.synth.lock();
+            if synth.downloads != 0 {
+                None
+            } else {
+                core::mem::swap(&mut synth.scratch_f32, &mut scratch_f32);
+                core::mem::swap(&mut synth.scratch_i16, &mut scratch_i16);
+                Some(synth.engine.replace(engine))
+            }
+        };
+        let Some(old_engine) = old_engine else {
+            return Err(MiniportError::InvalidState);
+        };
+        {
+            let mut queue = self.queue.lock();
+            core::mem::swap(&mut queue.parsers, &mut parsers);
+        }
+        drop(old_engine);
+        drop(parsers);
+        drop(scratch_f32);
+        drop(scratch_i16);
+        Ok(())
+    }
+
+    /// Reads the parameters.
+    pub(crate) fn params(&self) -> SynthParams {
+        self.synth.lock().params
+    }
+
+    /// The wave format, once the wave sink exists.
+    pub(crate) fn format(&self) -> Option<WaveFormat> {
+        self.synth.lock().format
+    }
+
+    /// Changes parameters; rebuilds the engine when the engine's configuration changed.
+    pub(crate) fn set_params(&self, params: SynthParams) -> Result<()> {
+        let rebuild = {
+            let mut synth = self.synth.lock();
+            let old = synth.params;
+            synth.params = params;
+            if let Some(engine) = synth.engine.as_mut() {
+                engine.set_master_gain_centibels(params.volume.saturating_add(params.boost));
+            }
+            old.voices != params.voices
+                || old.channel_groups != params.channel_groups
+                || old.reverb != params.reverb
+                || old.chorus != params.chorus
+                || old.interpolation != params.interpolation
+        };
+        if rebuild {
+            let result = if self.format().is_some() {
+                self.rebuild_engine()
+            } else {
+                new_parsers(params.channel_groups).map(|mut parsers| {
+                    let mut queue = self.queue.lock();
+                    core::mem::swap(&mut queue.parsers, &mut parsers);
+                    drop(queue);
+                    drop(parsers);
+                })
+            };
+            if let Err(error) = result {
+                // Keep the parameters consistent with the engine that still runs.
+                let mut synth = self.synth.lock();
+                let mut restored = synth.params;
+                restored.voices = params.voices;
+                synth.params = restored;
+                drop(synth);
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on the engine under the synth lock (no allocation inside `f`).
+    pub(crate) fn with_engine<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> Option<T> {
+        let mut synth = self.synth.lock();
+        synth.engine.as_mut().map(f)
+    }
+
+    /// Stored Waves-reverb parameters.
+    pub(crate) fn reverb_params(&self) -> portcls_sys::SYNTH_REVERB_PARAMS {
+        self.synth.lock().reverb_params
+    }
+
+    /// Stores Waves-reverb parameters.
+    pub(crate) fn set_reverb_params(&self, value: portcls_sys::SYNTH_REVERB_PARAMS) {
+        self.synth.lock().reverb_params = value;
+    }
+
+    /// Data-path counters.
+    pub fn counters(&self) -> StreamCounters {
+        let queue = self.queue.lock();
+        let mut counters = queue.counters;
+        let dropped: u32 = queue
+            .parsers
+            .iter()
+            .fold(0u32, |sum, parser| sum.saturating_add(parser.dropped()));
+        counters.bad_event = counters.bad_event.saturating_add(dropped);
+        counters
+    }
+
+    /// Master time now (the port's clock, or the platform's when there is none).
+    pub(crate) fn master_time(&self) -> i64 {
+        let clock = self.queue.lock().master_clock;
+        if clock.is_null() {
+            return self.platform.now_100ns();
+        }
+        // SAFETY: the clock is AddRef'ed by this core; GetTime is callable at any IRQL.
+        match unsafe { clock_get_time(clock) } {
+            Some(time) => time,
+            None => self.platform.now_100ns(),
+        }
+    }
+
+    /// `KSPROPERTY_SYNTH_LATENCYCLOCK`: master time of the end of the last rendered buffer (never
+    /// earlier than now).
+    pub(crate) fn latency_clock(&self) -> i64 {
+        let now = self.master_time();
+        let queue = self.queue.lock();
+        queue.clock.sample_to_ref_time(queue.render_end).max(now)
+    }
+
+    /// Installs a captured download buffer; returns the download id.
+    pub(crate) fn download(&self, bytes: &[u8]) -> Result<u32> {
+        let parsed = dls::download::parse(bytes)?;
+        let download = match parsed {
+            dls::download::Parsed::Wave { id, wave } => Download::Wave(id, Engine::prepare_wave(wave)?),
+            dls::download::Parsed::Instrument { id, instrument } => {
+                Download::Instrument(id, Engine::prepare_instrument(instrument)?)
+            }
+        };
+        let id = match &download {
+            Download::Wave(id, _) | Download::Instrument(id, _) => *id,
+        };
+        let mut download = download;
+        for _attempt in 0..2 {
+            let outcome = {
+                let mut synth = self.synth.lock();
+                let result = match synth.engine.as_mut() {
+                    None => Err((MiniportError::InvalidState, Some(download))),
+                    Some(engine) => match engine.install(download) {
+                        Ok(()) => Ok(()),
+                        Err((error, back)) => Err((MiniportError::Engine(error), Some(back))),
+                    },
+                };
+                if result.is_ok() {
+                    synth.downloads = synth.downloads.saturating_add(1);
+                }
+                result
+            };
+            match outcome {
+                Ok(()) => return Ok(id),
+                Err((MiniportError::Engine(EngineError::BankFull), Some(back))) => {
+                    download = back;
+                    self.grow_bank()?;
+                }
+                Err((error, back)) => {
+                    drop(back);
+                    return Err(error);
+                }
+            }
+        }
+        Err(MiniportError::Engine(EngineError::BankFull))
+    }
+
+    /// Takes the engine out of the lock (Render outputs silence meanwhile), grows its bank, puts it
+    /// back.
+    fn grow_bank(&self) -> Result<()> {
+        let taken = self.synth.lock().engine.take();
+        let Some(mut engine) = taken else {
+            return Err(MiniportError::InvalidState);
+        };
+        let result = engine.reserve_bank(64).map_err(MiniportError::Engine);
+        let leftover = {
+            let mut synth = self.synth.lock();
+            if synth.engine.is_none() {
+                synth.engine = Some(engine);
+                None
+            } else {
+                Some(engine)
+            }
+        };
+        drop(leftover);
+        result
+    }
+
+    /// Unloads a download by id.
+    pub(crate) fn unload(&self, id: u32) -> Result<()> {
+        let result = {
+            let mut synth = self.synth.lock();
+            let result = match synth.engine.as_mut() {
+                None => Err(MiniportError::InvalidHandle),
+                Some(engine) => engine.unload(id).map_err(MiniportError::Engine),
+            };
+            if result.is_ok() {
+                synth.downloads = synth.downloads.saturating_sub(1);
+            }
+            result
+        };
+        // The download handed back is dropped here, outside the lock.
+        result.map(drop)
+    }
+
+    /// The core's data path: `IMXF::PutMessage` (DISPATCH_LEVEL). Returns the whole chain to the
+    /// allocator.
+    ///
+    /// # Safety
+    /// `head` is null or a chain of events the port owns and hands over (valid until returned).
+    pub(crate) unsafe fn put_message(&self, head: PDMUS_KERNEL_EVENT) -> NTSTATUS {
+        if head.is_null() {
+            return STATUS_SUCCESS;
+        }
+        let platform = &self.platform;
+        let allocator = {
+            let mut guard = self.queue.lock();
+            let queue = &mut *guard;
+            let mut event = head;
+            let mut walked = 0u32;
+            while !event.is_null() {
+                walked = walked.saturating_add(1);
+                if walked > MAX_CHAIN {
+                    queue.counters.chain_overflow = queue.counters.chain_overflow.saturating_add(1);
+                    log!(
+                        platform,
+                        Error,
+                        "PutMessage: chain longer than {} events, rest not processed",
+                        MAX_CHAIN
+                    );
+                    break;
+                }
+                // SAFETY: a live event of the chain the port handed over.
+                let current = unsafe { &mut *event };
+                queue.counters.events = queue.counters.events.saturating_add(1);
+                // SAFETY: the port fills the union truthfully (flags say which member is live).
+                if let Some(package) = unsafe { current.package_event() } {
+                    // Splice the package's sub-chain in right after its header, so that it is
+                    // processed next and returned to the allocator with the rest of the chain.
+                    current.clear_package();
+                    current.cbEvent = 0;
+                    current.uData.pPackageEvt = null_mut();
+                    if !package.is_null() {
+                        let mut tail = package;
+                        let mut steps = 0u32;
+                        // SAFETY: events of the sub-chain are live port events.
+                        while unsafe { !(*tail).pNextEvt.is_null() } && steps < MAX_CHAIN {
+                            // SAFETY: as above.
+                            tail = unsafe { (*tail).pNextEvt };
+                            steps = steps.saturating_add(1);
+                        }
+                        // SAFETY: `tail` is the sub-chain's last event (live).
+                        unsafe { (*tail).pNextEvt = current.pNextEvt };
+                        current.pNextEvt = package;
+                    }
+                } else {
+                    Self::record(platform, queue, current);
+                }
+                event = current.pNextEvt;
+            }
+            queue.allocator
+        };
+        if allocator.is_null() {
+            log!(
+                platform,
+                Error,
+                "PutMessage without an allocator: events cannot be returned"
+            );
+            return STATUS_INVALID_PARAMETER;
+        }
+        // SAFETY: the allocator is AddRef'ed by this core; PutMessage on it takes the chain back
+        // (the allocator is always the last destination).
+        unsafe { allocator_put_message(allocator, head) }
+    }
+
+    /// Parses one (non-package) event's bytes into the pending ring.
+    fn record(platform: &P, queue: &mut QueueState, event: &DMUS_KERNEL_EVENT) {
+        // SAFETY: the port fills the union truthfully: inline bytes for short events, a pointer
+        // to `cbEvent` bytes for long ones, valid until the event goes back to the allocator.
+        let bytes = if event.is_short() {
+            // SAFETY: as above (inline bytes).
+            unsafe { event.short_data() }
+        } else {
+            // SAFETY: as above (a pointer to `cbEvent` bytes).
+            unsafe { event.long_data() }
+        };
+        let Some(bytes) = bytes else {
+            if event.cbEvent != 0 {
+                queue.counters.bad_event = queue.counters.bad_event.saturating_add(1);
+            }
+            return;
+        };
+        let group = event.usChannelGroup;
+        let frame = if event.ullPresTime100ns == 0 {
+            queue.render_end
+        } else {
+            queue.clock.ref_time_to_sample(event.ullPresTime100ns)
+        };
+        let QueueState {
+            pending,
+            parsers,
+            counters,
+            ..
+        } = queue;
+        let Some(parser) = parsers.get_mut(usize::from(group)) else {
+            counters.bad_group = counters.bad_group.saturating_add(1);
+            log!(
+                platform,
+                Warning,
+                "PutMessage: channel group {} beyond the configured count",
+                group
+            );
+            return;
+        };
+        parser.feed(bytes, |message| {
+            if pending.len() < pending.capacity() {
+                pending.push_back(PendingEvent {
+                    frame,
+                    channel_group: group,
+                    message,
+                });
+                counters.messages = counters.messages.saturating_add(1);
+            } else {
+                counters.ring_full = counters.ring_full.saturating_add(1);
+                log!(platform, Warning, "PutMessage: pending queue full, message lost");
+            }
+        });
+    }
+
+    /// `ISynthSinkDMus::Render`: `frames` frames at stream position `position` into `buffer`.
+    ///
+    /// # Safety
+    /// `buffer` points at `frames · block_align` writable bytes.
+    pub(crate) unsafe fn render(&self, buffer: *mut u8, frames: u32, position: i64) {
+        if buffer.is_null() {
+            return;
+        }
+        let mut synth = self.synth.lock();
+        let Some(format) = synth.format else {
+            drop(synth);
+            log!(self.platform, Error, "Render before the wave sink has a format");
+            return;
+        };
+        let block_align = format.block_align() as usize;
+        let total_bytes = (frames as usize).saturating_mul(block_align);
+        let SynthState {
+            engine,
+            scratch_f32,
+            scratch_i16,
+            ..
+        } = &mut *synth;
+        let Some(engine) = engine.as_mut() else {
+            // SAFETY: `total_bytes` writable by the caller's contract.
+            unsafe { core::ptr::write_bytes(buffer, 0, total_bytes) };
+            return;
+        };
+        // Stream frame ↔ engine frame.
+        let offset = position.saturating_sub(engine.position() as i64);
+        {
+            let mut queue = self.queue.lock();
+            while let Some(event) = queue.pending.front().copied() {
+                let time = event.frame.saturating_sub(offset).max(0) as u64;
+                let timed = TimedEvent {
+                    time,
+                    channel_group: event.channel_group,
+                    message: event.message,
+                };
+                if engine.schedule(timed).is_err() {
+                    queue.counters.engine_full = queue.counters.engine_full.saturating_add(1);
+                    break;
+                }
+                queue.pending.pop_front();
+            }
+            queue.render_end = position.saturating_add(i64::from(frames));
+        }
+        let channels = usize::from(format.channels);
+        let mut written = 0usize;
+        let mut remaining = frames as usize;
+        while remaining > 0 {
+            let chunk = remaining.min(CHUNK_FRAMES);
+            let samples = chunk.saturating_mul(channels);
+            let bytes = chunk.saturating_mul(block_align);
+            let source: *const u8 = match format.kind {
+                SampleKind::Float32 => {
+                    let Some(out) = scratch_f32.get_mut(..samples) else {
+                        break;
+                    };
+                    engine.render_f32(out);
+                    out.as_ptr().cast()
+                }
+                SampleKind::Pcm16 => {
+                    let Some(out) = scratch_i16.get_mut(..samples) else {
+                        break;
+                    };
+                    engine.render_i16(out);
+                    out.as_ptr().cast()
+                }
+            };
+            // SAFETY: `source` holds `bytes` bytes of rendered samples; the destination range
+            // `written..written + bytes` lies within the caller's `total_bytes`.
+            unsafe { core::ptr::copy_nonoverlapping(source, buffer.wrapping_add(written), bytes) };
+            written = written.saturating_add(bytes);
+            remaining = remaining.saturating_sub(chunk);
+        }
+        if written < total_bytes {
+            // SAFETY: the rest of the caller's buffer.
+            unsafe {
+                core::ptr::write_bytes(
+                    buffer.wrapping_add(written),
+                    0,
+                    total_bytes.saturating_sub(written),
+                )
+            };
+        }
+    }
+
+    /// `ISynthSinkDMus::SyncToMaster`.
+    pub(crate) fn sync_to_master(&self, sink_time: i64, start: bool) {
+        let now = self.master_time();
+        let mut queue = self.queue.lock();
+        if start {
+            let frame = queue.render_end;
+            queue.clock.start(now, sink_time, frame);
+        } else {
+            queue.clock.sync(now, sink_time);
+        }
+    }
+
+    /// `SampleToRefTime`.
+    pub(crate) fn sample_to_ref_time(&self, frame: i64) -> i64 {
+        self.queue.lock().clock.sample_to_ref_time(frame)
+    }
+
+    /// `RefTimeToSample`.
+    pub(crate) fn ref_time_to_sample(&self, time: i64) -> i64 {
+        self.queue.lock().clock.ref_time_to_sample(time)
+    }
+
+    /// `IMXF::SetState` for one pin.
+    pub(crate) fn set_state(&self, pin: Pin, state: KSSTATE) -> NTSTATUS {
+        if !(KSSTATE_STOP..=KSSTATE_RUN).contains(&state) {
+            return STATUS_INVALID_PARAMETER;
+        }
+        let mut synth = self.synth.lock();
+        let mut queue = self.queue.lock();
+        let previous = match pin {
+            Pin::Midi => core::mem::replace(&mut queue.midi_state, state),
+            Pin::Wave => core::mem::replace(&mut queue.wave_state, state),
+        };
+        if state == KSSTATE_STOP && previous != KSSTATE_STOP {
+            match pin {
+                Pin::Midi => {
+                    // The client stopped: nothing it sent may keep sounding or stay queued.
+                    queue.pending.clear();
+                    queue.parsers.iter_mut().for_each(StreamParser::reset);
+                    if let Some(engine) = synth.engine.as_mut() {
+                        engine.all_sound_off();
+                    }
+                }
+                Pin::Wave => {
+                    // The sink restarts at position 0 and with a new SyncToMaster(fStart).
+                    queue.pending.clear();
+                    queue.render_end = 0;
+                    let rate = queue.clock.rate();
+                    queue.clock = SampleClock::new(rate);
+                    if let Some(engine) = synth.engine.as_mut() {
+                        engine.reset_clock();
+                    }
+                }
+            }
+        }
+        drop(queue);
+        drop(synth);
+        log!(
+            self.platform,
+            Info,
+            "SetState {:?}: {} -> {}",
+            pin,
+            previous,
+            state
+        );
+        STATUS_SUCCESS
+    }
+}
+
+impl<P: Platform> PinObject<P> {
+    const VTABLE: ISynthSinkDMusVtbl = ISynthSinkDMusVtbl {
+        QueryInterface: Self::query_interface,
+        AddRef: Self::add_ref,
+        Release: Self::release,
+        SetState: Self::set_state,
+        PutMessage: Self::put_message,
+        ConnectOutput: Self::connect_output,
+        DisconnectOutput: Self::disconnect_output,
+        Render: Self::render,
+        SyncToMaster: Self::sync_to_master,
+        SampleToRefTime: Self::sample_to_ref_time,
+        RefTimeToSample: Self::ref_time_to_sample,
+    };
+
+    /// A pin object on `core` (takes a core reference). One COM reference.
+    pub(crate) fn create(core: *const Core<P>, pin: Pin) -> Result<*mut Self> {
+        let object = try_box(Self {
+            header: ObjectHeader::new(
+                (&Self::VTABLE as *const ISynthSinkDMusVtbl).cast(),
+                MAGIC_STREAM,
+                Self::property_entry,
+            ),
+            pin,
+            core,
+        })?;
+        // SAFETY: the caller holds a reference on the core.
+        unsafe { (*core).add_ref() };
+        Ok(object)
+    }
+
+    /// The core behind a pin object pointer.
+    ///
+    /// # Safety
+    /// `this` is a live `PinObject<P>`.
+    unsafe fn core<'a>(this: *mut ISynthSinkDMus) -> &'a Core<P> {
+        // SAFETY: a live pin object holds a reference on its core.
+        let core = unsafe { (*this.cast::<Self>()).core };
+        // SAFETY: as above.
+        unsafe { &*core }
+    }
+
+    unsafe fn property_entry(object: *const ObjectHeader, call: &mut PropertyCall<'_>) -> NTSTATUS {
+        // SAFETY: the property handler only calls this entry on a header whose magic is
+        // MAGIC_STREAM, i.e. a live PinObject<P> (the port holds a reference while it asks).
+        let core = unsafe { (*object.cast::<Self>()).core };
+        // SAFETY: the pin object holds a reference on its core.
+        let core = unsafe { &*core };
+        crate::properties::serve(Some(core), call)
+    }
+
+    /// `IUnknown::QueryInterface`: IUnknown, IMXF, ISynthSinkDMus; `STATUS_INVALID_PARAMETER`
+    /// otherwise.
+    ///
+    /// # Safety
+    /// `this` is a live pin object; `iid` readable; `out` null or writable. Any IRQL ≤ DISPATCH.
+    unsafe extern "system" fn query_interface(
+        this: *mut ISynthSinkDMus,
+        iid: REFIID,
+        out: *mut PVOID,
+    ) -> NTSTATUS {
+        if out.is_null() {
+            return STATUS_INVALID_PARAMETER;
+        }
+        // SAFETY: `iid` readable by contract.
+        let known = unsafe { iid_in(iid, &[IID_IUnknown, IID_IMXF, IID_ISynthSinkDMus]) };
+        if known {
+            // SAFETY: live object.
+            unsafe { (*this.cast::<Self>()).header.add_ref() };
+            // SAFETY: `out` writable by contract.
+            unsafe { out.write(this.cast()) };
+            STATUS_SUCCESS
+        } else {
+            // SAFETY: `out` writable by contract.
+            unsafe { out.write(null_mut()) };
+            MiniportError::NoInterface.ntstatus()
+        }
+    }
+
+    /// `IUnknown::AddRef`.
+    ///
+    /// # Safety
+    /// `this` is a live pin object.
+    unsafe extern "system" fn add_ref(this: *mut ISynthSinkDMus) -> ULONG {
+        // SAFETY: live object.
+        unsafe { (*this.cast::<Self>()).header.add_ref() }
+    }
+
+    /// `IUnknown::Release`: the last release frees the pin object and drops its core reference.
+    ///
+    /// # Safety
+    /// `this` is a live pin object and the caller owns a reference. PASSIVE_LEVEL for the last one.
+    unsafe extern "system" fn release(this: *mut ISynthSinkDMus) -> ULONG {
+        let object = this.cast::<Self>();
+        // SAFETY: live object, caller's reference.
+        let remaining = unsafe { (*object).header.release() };
+        if remaining == 0 {
+            // SAFETY: last reference.
+            let core = unsafe { (*object).core };
+            // SAFETY: made by try_box in `create`; last reference.
+            unsafe { free_box(object) };
+            // SAFETY: the reference taken in `create`.
+            unsafe { Core::release(core) };
+        }
+        remaining
+    }
+
+    /// `IMXF::SetState` (PASSIVE_LEVEL): the state of this object's pin only.
+    ///
+    /// # Safety
+    /// `this` is a live pin object.
+    unsafe extern "system" fn set_state(this: *mut ISynthSinkDMus, state: KSSTATE) -> NTSTATUS {
+        // SAFETY: live object.
+        let pin = unsafe { (*this.cast::<Self>()).pin };
+        // SAFETY: live object.
+        unsafe { Self::core(this) }.set_state(pin, state)
+    }
+
+    /// `IMXF::PutMessage` (DISPATCH_LEVEL): takes the chain, parses it, returns every event to the
+    /// allocator. Never allocates.
+    ///
+    /// # Safety
+    /// `this` is a live pin object; `event` null or a chain the caller hands over.
+    unsafe extern "system" fn put_message(this: *mut ISynthSinkDMus, event: PDMUS_KERNEL_EVENT) -> NTSTATUS {
+        // SAFETY: live object.
+        let core = unsafe { Self::core(this) };
+        if core.platform.irql() > Irql::DISPATCH {
+            log!(core.platform, Error, "PutMessage above DISPATCH_LEVEL");
+        }
+        // SAFETY: the chain is the caller's to hand over.
+        unsafe { core.put_message(event) }
+    }
+
+    /// `IMXF::ConnectOutput`: a render stream has no output; succeeds and does nothing (ddksynth).
+    ///
+    /// # Safety
+    /// None beyond a live object.
+    unsafe extern "system" fn connect_output(_this: *mut ISynthSinkDMus, _sink: PMXF) -> NTSTATUS {
+        STATUS_SUCCESS
+    }
+
+    /// `IMXF::DisconnectOutput`: as `ConnectOutput`.
+    ///
+    /// # Safety
+    /// None beyond a live object.
+    unsafe extern "system" fn disconnect_output(_this: *mut ISynthSinkDMus, _sink: PMXF) -> NTSTATUS {
+        STATUS_SUCCESS
+    }
+
+    /// `ISynthSinkDMus::Render` (PASSIVE_LEVEL): `length` and `position` in frames
+    /// (docs/port-contract.md); writes the whole `length · nBlockAlign` bytes.
+    ///
+    /// # Safety
+    /// `this` is a live pin object; `buffer` holds `length · nBlockAlign` writable bytes.
+    unsafe extern "system" fn render(this: *mut ISynthSinkDMus, buffer: *mut u8, length: u32, position: i64) {
+        // SAFETY: live object; the buffer contract is the caller's.
+        let core = unsafe { Self::core(this) };
+        // SAFETY: the buffer contract is the caller's.
+        unsafe { core.render(buffer, length, position) }
+    }
+
+    /// `ISynthSinkDMus::SyncToMaster` (PASSIVE_LEVEL).
+    ///
+    /// # Safety
+    /// `this` is a live pin object.
+    unsafe extern "system" fn sync_to_master(this: *mut ISynthSinkDMus, time: i64, start: BOOL) -> NTSTATUS {
+        // SAFETY: live object.
+        unsafe { Self::core(this) }.sync_to_master(time, start != 0);
+        STATUS_SUCCESS
+    }
+
+    /// `ISynthSinkDMus::SampleToRefTime` (≤ DISPATCH_LEVEL).
+    ///
+    /// # Safety
+    /// `this` is a live pin object; `out` null or writable.
+    unsafe extern "system" fn sample_to_ref_time(
+        this: *mut ISynthSinkDMus,
+        frame: i64,
+        out: *mut i64,
+    ) -> NTSTATUS {
+        if out.is_null() {
+            return STATUS_INVALID_PARAMETER;
+        }
+        // SAFETY: live object.
+        let time = unsafe { Self::core(this) }.sample_to_ref_time(frame);
+        // SAFETY: writable by contract.
+        unsafe { out.write_unaligned(time) };
+        STATUS_SUCCESS
+    }
+
+    /// `ISynthSinkDMus::RefTimeToSample` (≤ DISPATCH_LEVEL).
+    ///
+    /// # Safety
+    /// `this` is a live pin object; `out` null or writable.
+    unsafe extern "system" fn ref_time_to_sample(
+        this: *mut ISynthSinkDMus,
+        time: i64,
+        out: *mut i64,
+    ) -> NTSTATUS {
+        if out.is_null() {
+            return STATUS_INVALID_PARAMETER;
+        }
+        // SAFETY: live object.
+        let frame = unsafe { Self::core(this) }.ref_time_to_sample(time);
+        // SAFETY: writable by contract.
+        unsafe { out.write_unaligned(frame) };
+        STATUS_SUCCESS
+    }
+}
