@@ -185,8 +185,6 @@ impl core::fmt::Display for DownloadError {
 pub enum ValidationError {
     /// Key range with `low > high` or a key above 127.
     KeyRange,
-    /// Velocity range with `low > high` or a velocity above 127.
-    VelocityRange,
     /// Unity note above 127.
     UnityNote,
     /// A loop whose `start + length` overflows, or (when checked against its wave) starts past the
@@ -205,10 +203,9 @@ pub enum ValidationError {
 impl From<ValidationError> for DownloadError {
     fn from(error: ValidationError) -> Self {
         match error {
-            ValidationError::KeyRange
-            | ValidationError::VelocityRange
-            | ValidationError::UnityNote
-            | ValidationError::Loop => Self::BadInstrument,
+            ValidationError::KeyRange | ValidationError::UnityNote | ValidationError::Loop => {
+                Self::BadInstrument
+            }
             ValidationError::SampleRate | ValidationError::EmptyWave => Self::BadWave,
             ValidationError::Transform => Self::BadArticulation,
             ValidationError::WaveLink => Self::BadWaveLink,

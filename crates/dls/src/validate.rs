@@ -9,7 +9,7 @@
 //! | Value | Rule |
 //! |---|---|
 //! | key range | `low <= high <= 127`, else [`ValidationError::KeyRange`] |
-//! | velocity range | `(0, 0)` (DLS1 files that never set it) becomes `0..=127`; else `low <= high <= 127` or [`ValidationError::VelocityRange`] |
+//! | velocity range | normalised, never an error (see [`normalize_velocities`]): high clamped to 127; empty or `(0, 0)` (DLS1 files that never set it) becomes `0..=127` |
 //! | unity note | `<= 127`, else [`ValidationError::UnityNote`] |
 //! | WSMP gain | clamped to ±96 dB |
 //! | loop | length 0 = no loop (dropped); `start + length` must not overflow u32, else [`ValidationError::Loop`] |
@@ -131,6 +131,22 @@ pub fn bind_sample(region: &Region, wave: &Wave) -> SampleInfo {
     sample
 }
 
+/// Velocity ranges are never an error: DLS1 ignores them, so DLS1 banks (which a download
+/// cannot be told apart from) may carry anything there, and ddksynth ignored them too. A high
+/// end above 127 becomes 127; an empty range (`low > high`) and the DLS1 "never set" `(0, 0)`
+/// become `0..=127`.
+pub fn normalize_velocities(velocities: Range) -> Range {
+    let high = velocities.high.min(127);
+    if velocities.low > high || (velocities.low, high) == (0, 0) {
+        Range::FULL
+    } else {
+        Range {
+            low: velocities.low,
+            high,
+        }
+    }
+}
+
 fn range(value: Range, error: ValidationError) -> Result<(), ValidationError> {
     if value.low <= value.high && value.high <= 127 {
         Ok(())
@@ -162,10 +178,7 @@ impl Region {
     /// Checks the key and velocity ranges, the sample info and clamps the connections.
     pub fn validate(&mut self) -> Result<(), ValidationError> {
         range(self.keys, ValidationError::KeyRange)?;
-        if self.velocities == (Range { low: 0, high: 0 }) {
-            self.velocities = Range::FULL;
-        }
-        range(self.velocities, ValidationError::VelocityRange)?;
+        self.velocities = normalize_velocities(self.velocities);
         if let Some(sample) = self.sample.as_mut() {
             sample.validate()?;
         }
@@ -276,7 +289,18 @@ mod tests {
         assert_eq!(r.validate(), Ok(()));
         assert_eq!(r.velocities, Range::FULL, "DLS1 0..0 velocity range means all");
         r.velocities = Range { low: 100, high: 99 };
-        assert_eq!(r.validate(), Err(ValidationError::VelocityRange));
+        assert_eq!(r.validate(), Ok(()));
+        assert_eq!(
+            r.velocities,
+            Range::FULL,
+            "an empty range means all (DLS1 ignores it)"
+        );
+        r.velocities = Range { low: 100, high: 200 };
+        assert_eq!(r.validate(), Ok(()));
+        assert_eq!(r.velocities, Range { low: 100, high: 127 });
+        r.velocities = Range { low: 128, high: 200 };
+        assert_eq!(r.validate(), Ok(()));
+        assert_eq!(r.velocities, Range::FULL);
         let mut r = region();
         r.sample.as_mut().unwrap().unity_note = 128;
         assert_eq!(r.validate(), Err(ValidationError::UnityNote));

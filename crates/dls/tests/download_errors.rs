@@ -505,18 +505,27 @@ fn bad_wave_formats() {
 fn bad_ranges_are_bad_instrument() {
     let b = valid_instrument2();
     let r = offset_of(&b, 1);
-    for (at, value) in [
-        (0, 200u16),
-        (2, 128),
-        (0, 0x100),
-        (4, 300),
-        (6, 128),
-        (40, 128),
-        (40, 0x8000),
-    ] {
+    for (at, value) in [(0, 200u16), (2, 128), (0, 0x100), (40, 128), (40, 0x8000)] {
         let mut m = b.clone();
         set_u16(&mut m, r + at, value);
         assert_eq!(parse(&m), Err(E::BadInstrument), "field +{at} = {value}");
+    }
+    // Velocity ranges are normalised, never refused (DLS1 ignores them; so did ddksynth).
+    let cases = [
+        (300u16, 128u16, Range::FULL),
+        (90, 80, Range::FULL),
+        (0, 0, Range::FULL),
+        (10, 500, Range { low: 10, high: 127 }),
+        (20, 30, Range { low: 20, high: 30 }),
+    ];
+    for (low, high, expected) in cases {
+        let mut m = b.clone();
+        set_u16(&mut m, r + 4, low);
+        set_u16(&mut m, r + 6, high);
+        let Parsed::Instrument { instrument, .. } = parse(&m).unwrap() else {
+            panic!()
+        };
+        assert_eq!(instrument.regions[0].velocities, expected, "{low}..{high}");
     }
     // low > high keys.
     let mut m = b.clone();

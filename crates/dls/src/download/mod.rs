@@ -522,7 +522,12 @@ fn parse_region(
 ) -> Result<(Region, u32), DownloadError> {
     let mut f = buffer.object(index, Structure::Region, REGION_SIZE)?;
     let keys = range(f.u16()?, f.u16()?)?;
-    let velocities = range(f.u16()?, f.u16()?)?;
+    // Velocities are normalised by validation, never refused (see `validate::normalize_velocities`).
+    let clamp = |v: u16| u8::try_from(v).unwrap_or(u8::MAX);
+    let velocities = Range {
+        low: clamp(f.u16()?),
+        high: clamp(f.u16()?),
+    };
     let options = f.u16()?;
     let key_group = f.u16()?;
     let articulation_index = f.u32()?;
