@@ -22,6 +22,7 @@ mod write;
 
 pub use cdl::{BadConditional, DlsQueries, evaluate as evaluate_conditional};
 pub use error::{FileError, FileErrorKind};
+#[cfg(feature = "std")]
 pub(crate) use read::normalize;
 pub use read::{read_dls, read_dls_with};
 #[cfg(feature = "std")]
