@@ -402,7 +402,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Harpsichord",
         T::Harpsichord,
         struck(9.0, 0.25).key_decay(-1_800.0),
-        -2.0,
+        1.0,
     ),
     program(
         "Clavinet",
@@ -443,7 +443,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Reed Organ",
         T::ReedOrgan,
         held(0.05, 0.15).filter(3_000.0, 0.0),
-        -4.0,
+        -8.0,
     ),
     program(
         "Accordion",
@@ -455,7 +455,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Harmonica",
         T::Harmonica,
         held(0.04, 0.1).vibrato(5.0, 15.0, 0.3).filter(3_000.0, 0.0),
-        -4.0,
+        -6.0,
     ),
     program(
         "Tango Accordion",
@@ -468,25 +468,25 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Acoustic Guitar (nylon)",
         T::GuitarNylon,
         struck(5.0, 0.3).key_decay(-1_200.0),
-        0.0,
+        3.0,
     ),
     program(
         "Acoustic Guitar (steel)",
         T::GuitarSteel,
         struck(5.0, 0.3).key_decay(-1_200.0),
-        -1.0,
+        2.0,
     ),
     program(
         "Electric Guitar (jazz)",
         T::GuitarElectric,
         struck(6.0, 0.3).filter(1_800.0, 0.0),
-        0.0,
+        3.0,
     ),
     program(
         "Electric Guitar (clean)",
         T::GuitarElectric,
         struck(6.0, 0.3),
-        -1.0,
+        2.0,
     ),
     program(
         "Electric Guitar (muted)",
@@ -512,19 +512,19 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Acoustic Bass",
         T::BassPluck,
         struck(4.0, 0.2).filter(1_200.0, 0.0),
-        2.0,
+        5.0,
     ),
     program(
         "Electric Bass (finger)",
         T::BassPluck,
         struck(6.0, 0.15).filter(1_800.0, 0.0),
-        1.0,
+        4.0,
     ),
     program(
         "Electric Bass (pick)",
         T::BassPluck,
         struck(5.0, 0.15).filter(3_500.0, 0.0),
-        0.0,
+        3.0,
     ),
     program(
         "Fretless Bass",
@@ -538,13 +538,13 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Slap Bass 1",
         T::BassPluck,
         struck(3.0, 0.15).filter(1_500.0, 6.0).sweep(PLUCK_SWEEP, 3_600.0),
-        0.0,
+        3.0,
     ),
     program(
         "Slap Bass 2",
         T::BassPluck,
         struck(3.0, 0.15).filter(2_000.0, 8.0).sweep(PLUCK_SWEEP, 4_800.0),
-        -1.0,
+        2.0,
     ),
     program(
         "Synth Bass 1",
@@ -567,25 +567,25 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Violin",
         T::Bowed,
         held(0.08, 0.25).vibrato(5.5, 18.0, 0.35).filter(5_000.0, 0.0),
-        -3.0,
+        -6.0,
     ),
     program(
         "Viola",
         T::Bowed,
         held(0.09, 0.25).vibrato(5.2, 16.0, 0.35).filter(3_500.0, 0.0),
-        -3.0,
+        -6.0,
     ),
     program(
         "Cello",
         T::Bowed,
         held(0.1, 0.3).vibrato(5.0, 15.0, 0.35).filter(2_500.0, 0.0),
-        -2.0,
+        -5.0,
     ),
     program(
         "Contrabass",
         T::Bowed,
         held(0.12, 0.3).vibrato(4.8, 12.0, 0.4).filter(1_500.0, 0.0),
-        0.0,
+        -4.0,
     ),
     program(
         "Tremolo Strings",
@@ -603,7 +603,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Orchestral Harp",
         T::GuitarNylon,
         struck(7.0, 1.0).key_decay(-1_800.0).filter(3_500.0, 0.0),
-        0.0,
+        3.0,
     ),
     program(
         "Timpani",
@@ -646,7 +646,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Voice Oohs",
         T::ChoirOoh,
         held(0.1, 0.3).vibrato(5.0, 10.0, 0.3),
-        -3.0,
+        -6.0,
     ),
     program(
         "Synth Voice",
@@ -668,7 +668,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
             .filter(1_500.0, 0.0)
             .sweep(BRASS_SWEEP, 2_400.0)
             .vibrato(5.5, 10.0, 0.4),
-        -3.0,
+        2.0,
     ),
     program(
         "Trombone",
@@ -676,7 +676,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         swell(0.04, 2.0, 0.8, 0.15)
             .filter(900.0, 0.0)
             .sweep(BRASS_SWEEP, 2_400.0),
-        -3.0,
+        2.0,
     ),
     program(
         "Tuba",
@@ -690,7 +690,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Muted Trumpet",
         T::Brass,
         swell(0.02, 2.0, 0.7, 0.1).filter(2_500.0, 12.0),
-        -5.0,
+        -1.0,
     ),
     program(
         "French Horn",
@@ -706,7 +706,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         swell(0.04, 2.0, 0.8, 0.15)
             .filter(1_200.0, 0.0)
             .sweep(BRASS_SWEEP, 3_000.0),
-        -6.0,
+        3.0,
     ),
     program(
         "SynthBrass 1",
@@ -714,7 +714,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         swell(0.01, 1.5, 0.7, 0.15)
             .filter(800.0, 6.0)
             .sweep(SYNTH_SWEEP, 3_600.0),
-        -6.0,
+        4.0,
     ),
     program(
         "SynthBrass 2",
@@ -722,7 +722,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         swell(0.05, 1.5, 0.7, 0.2)
             .filter(1_200.0, 3.0)
             .sweep(BRASS_SWEEP, 2_400.0),
-        -6.0,
+        3.0,
     ),
     // Reed
     program(
@@ -753,13 +753,13 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Oboe",
         T::DoubleReed,
         held(0.03, 0.1).vibrato(5.5, 12.0, 0.3),
-        -4.0,
+        -6.0,
     ),
     program(
         "English Horn",
         T::DoubleReed,
         held(0.04, 0.12).vibrato(5.0, 10.0, 0.3).filter(2_500.0, 0.0),
-        -3.0,
+        -5.0,
     ),
     program(
         "Bassoon",
@@ -771,38 +771,38 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Clarinet",
         T::Clarinet,
         held(0.03, 0.1).filter(3_000.0, 0.0),
-        -3.0,
+        -8.0,
     ),
     // Pipe
-    program("Piccolo", T::Flute, held(0.04, 0.1).vibrato(5.5, 12.0, 0.3), -4.0),
-    program("Flute", T::Flute, held(0.05, 0.12).vibrato(5.0, 12.0, 0.3), -3.0),
-    program("Recorder", T::Recorder, held(0.04, 0.1), -3.0),
+    program("Piccolo", T::Flute, held(0.04, 0.1).vibrato(5.5, 12.0, 0.3), -7.0),
+    program("Flute", T::Flute, held(0.05, 0.12).vibrato(5.0, 12.0, 0.3), -6.0),
+    program("Recorder", T::Recorder, held(0.04, 0.1), -7.0),
     program(
         "Pan Flute",
         T::Flute,
         held(0.06, 0.2).vibrato(4.5, 20.0, 0.2).filter(3_000.0, 0.0),
-        -2.0,
+        -5.0,
     ),
     program(
         "Blown Bottle",
         T::Sine,
         held(0.08, 0.2).vibrato(4.0, 8.0, 0.2),
-        -3.0,
+        -7.0,
     ),
     program(
         "Shakuhachi",
         T::Flute,
         held(0.1, 0.2).vibrato(4.5, 25.0, 0.2).filter(2_500.0, 0.0),
-        -2.0,
+        -5.0,
     ),
-    program("Whistle", T::Sine, held(0.05, 0.1).vibrato(5.5, 15.0, 0.2), -5.0),
-    program("Ocarina", T::Recorder, held(0.04, 0.1).filter(2_000.0, 0.0), -3.0),
+    program("Whistle", T::Sine, held(0.05, 0.1).vibrato(5.5, 15.0, 0.2), -8.0),
+    program("Ocarina", T::Recorder, held(0.04, 0.1).filter(2_000.0, 0.0), -7.0),
     // Synth lead
     program(
         "Lead 1 (square)",
         T::Square,
         held(0.005, 0.1).filter(6_000.0, 0.0),
-        -8.0,
+        -10.0,
     ),
     program(
         "Lead 2 (sawtooth)",
@@ -814,13 +814,13 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Lead 3 (calliope)",
         T::Triangle,
         held(0.02, 0.1).vibrato(5.5, 15.0, 0.2),
-        -4.0,
+        -8.0,
     ),
     program(
         "Lead 4 (chiff)",
         T::Recorder,
         held(0.005, 0.1).filter(3_500.0, 4.0).sweep(PLUCK_SWEEP, 2_400.0),
-        -4.0,
+        -8.0,
     ),
     program(
         "Lead 5 (charang)",
@@ -865,7 +865,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         swell(0.01, 2.0, 0.5, 0.6)
             .filter(1_500.0, 4.0)
             .sweep(SYNTH_SWEEP, 2_400.0),
-        -6.0,
+        4.0,
     ),
     program("Pad 4 (choir)", T::ChoirAah, held(0.5, 1.2), -5.0),
     program(
@@ -884,7 +884,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Pad 7 (halo)",
         T::ChoirOoh,
         held(0.6, 1.5).tremolo(0.5, 3.0),
-        -4.0,
+        -7.0,
     ),
     program(
         "Pad 8 (sweep)",
@@ -927,7 +927,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "FX 6 (goblins)",
         T::ChoirOoh,
         held(0.7, 1.5).wah(2_400.0).filter(1_200.0, 8.0).tremolo(0.4, 2.0),
-        -4.0,
+        -7.0,
     ),
     program(
         "FX 7 (echoes)",
@@ -939,22 +939,22 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "FX 8 (sci-fi)",
         T::Sine,
         held(0.2, 1.0).vibrato(3.0, 150.0, 0.0),
-        -5.0,
+        -8.0,
     ),
     // Ethnic
-    program("Sitar", T::Sitar, struck(6.0, 0.4).filter(5_000.0, 6.0), -2.0),
+    program("Sitar", T::Sitar, struck(6.0, 0.4).filter(5_000.0, 6.0), 1.0),
     program(
         "Banjo",
         T::GuitarSteel,
         struck(2.0, 0.2).filter(6_000.0, 3.0),
-        -1.0,
+        2.0,
     ),
-    program("Shamisen", T::Sitar, struck(1.5, 0.2).filter(4_000.0, 4.0), -1.0),
+    program("Shamisen", T::Sitar, struck(1.5, 0.2).filter(4_000.0, 4.0), 2.0),
     program(
         "Koto",
         T::GuitarSteel,
         struck(4.0, 0.4).vibrato(5.0, 6.0, 0.5),
-        -1.0,
+        2.0,
     ),
     program("Kalimba", T::Kalimba, struck(2.5, 0.4), -1.0),
     program(
@@ -967,7 +967,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Fiddle",
         T::Bowed,
         held(0.05, 0.2).vibrato(6.0, 20.0, 0.2).filter(4_000.0, 2.0),
-        -3.0,
+        -6.0,
     ),
     program(
         "Shanai",
@@ -1030,19 +1030,19 @@ pub(crate) static PROGRAMS: [Program; 128] = [
         "Bird Tweet",
         T::Sine,
         held(0.01, 0.1).vibrato(12.0, 300.0, 0.0),
-        -6.0,
+        -9.0,
     ),
     program(
         "Telephone Ring",
         T::Square,
         held(0.005, 0.05).tremolo(16.0, 12.0).filter(3_000.0, 0.0),
-        -8.0,
+        -14.0,
     ),
     program(
         "Helicopter",
         T::NoiseWide,
         held(0.5, 0.5).tremolo(12.0, 12.0).filter(1_500.0, 4.0),
-        -3.0,
+        -8.0,
     ),
     program("Applause", T::NoiseWide, held(0.3, 0.8).tremolo(9.0, 6.0), -6.0),
     program(

@@ -260,7 +260,10 @@ pub(crate) fn render(
         } => {
             let period = libm::round(rate_f / target).max(4.0);
             let frequency = rate_f / period;
-            let length = ((f64::from(seconds) * rate_f) as usize).saturating_add(period as usize);
+            // High strings lose their energy within a few dozen periods; loop before that so the
+            // sustained part keeps a useful level (the envelope does the rest of the decay).
+            let attack = (f64::from(seconds) * rate_f).min(period * 48.0);
+            let length = (attack as usize).saturating_add(period as usize);
             let buffer = dsp::pluck(
                 period as usize,
                 length,
