@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 
 use crate::bank::{Bank, InstrumentData, WaveData};
 use crate::channel::{ChannelState, SystemMode};
+use crate::chorus::Chorus;
 use crate::events::EventQueue;
 use crate::interp::InterpTables;
 use crate::math::{self, Curves};
@@ -21,6 +22,25 @@ pub const MIX_FRAMES: usize = 256;
 pub const MAX_VOICES: u32 = 1000;
 /// Most channel groups.
 pub const MAX_GROUPS: u32 = 1000;
+
+/// What [`Engine::for_each_voice`] reports about one voice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VoiceInfo {
+    /// Channel group, 1-based.
+    pub channel_group: u32,
+    /// MIDI channel 0..=15.
+    pub channel: u8,
+    /// Key.
+    pub key: u8,
+    /// No note-off yet.
+    pub key_down: bool,
+    /// Note-off received, held by the sustain pedal.
+    pub sustained: bool,
+    /// Envelopes in release.
+    pub released: bool,
+    /// Fading out with the shutdown time (stolen, exclusive class, all sound off).
+    pub shutting_down: bool,
+}
 
 /// Per channel group state.
 #[derive(Clone, Copy, Debug, Default)]
@@ -49,6 +69,7 @@ pub struct Engine {
     reverb_send: Vec<f32>,
     chorus_send: Vec<f32>,
     reverb: Option<Reverb>,
+    chorus: Option<Chorus>,
     pub(crate) reverb_on: bool,
     pub(crate) chorus_on: bool,
     pub(crate) position: u64,
@@ -112,6 +133,7 @@ impl Engine {
         bank.waves.reserve(64)?;
         bank.instruments.reserve(64)?;
         let reverb = Reverb::new(c.sample_rate)?;
+        let chorus = Chorus::new(c.sample_rate)?;
         Ok(Self {
             config: c,
             sample_rate,
@@ -129,6 +151,7 @@ impl Engine {
             reverb_send: vec_of(MIX_FRAMES, 0.0)?,
             chorus_send: vec_of(MIX_FRAMES, 0.0)?,
             reverb: Some(reverb),
+            chorus: Some(chorus),
             reverb_on: c.reverb,
             chorus_on: c.chorus,
             position: 0,
@@ -365,7 +388,15 @@ impl Engine {
         {
             reverb.process(send, out);
         }
-        // Chorus: wired when `chorus::Chorus` lands; until then the send bus is discarded.
+        if self.chorus_on
+            && let (Some(chorus), Some(send), Some(out)) = (
+                self.chorus.as_mut(),
+                self.chorus_send.get(..frames),
+                self.mix.get_mut(..frames.saturating_mul(2)),
+            )
+        {
+            chorus.process(send, out);
+        }
         self.position = self.position.saturating_add(frames as u64);
         self.stats.frames_rendered = self.position;
         let active = self.active.len() as u32;
@@ -406,6 +437,8 @@ impl Engine {
                         sample_rate: self.sample_rate,
                         control_block: self.control_block,
                         master: self.master,
+                        reverb_on: self.reverb_on,
+                        chorus_on: self.chorus_on,
                     };
                     let wave = self.bank.waves.get(voice.wave_slot);
                     voice.render(&context, wave, &self.tables, mix, reverb, chorus)
@@ -517,12 +550,22 @@ impl Engine {
         if !reverb && let Some(r) = self.reverb.as_mut() {
             r.clear();
         }
+        if !chorus && let Some(c) = self.chorus.as_mut() {
+            c.clear();
+        }
     }
 
     /// Sets the reverb parameters (`SYNTH_REVERB_PARAMS`). No allocation.
     pub fn set_reverb_params(&mut self, params: crate::reverb::ReverbParams) {
         if let Some(r) = self.reverb.as_mut() {
             r.set_params(params);
+        }
+    }
+
+    /// Sets the chorus parameters. No allocation.
+    pub fn set_chorus_params(&mut self, params: crate::chorus::ChorusParams) {
+        if let Some(c) = self.chorus.as_mut() {
+            c.set_params(params);
         }
     }
 
@@ -539,6 +582,23 @@ impl Engine {
     /// Voices sounding now.
     pub fn active_voices(&self) -> u32 {
         self.active.len() as u32
+    }
+
+    /// Calls `f` for every sounding voice (diagnostics and tests; no allocation).
+    pub fn for_each_voice(&self, mut f: impl FnMut(VoiceInfo)) {
+        for &index in &self.active {
+            if let Some(v) = self.voices.get(usize::from(index)) {
+                f(VoiceInfo {
+                    channel_group: (usize::from(v.channel_index) / 16).saturating_add(1) as u32,
+                    channel: (v.channel_index % 16) as u8,
+                    key: v.key,
+                    key_down: v.key_down,
+                    sustained: v.sustained,
+                    released: v.released,
+                    shutting_down: v.shutting_down,
+                });
+            }
+        }
     }
 
     /// Voices preallocated, reserve included.

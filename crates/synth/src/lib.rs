@@ -178,4 +178,4 @@ pub enum Download {
     Instrument(u32, PreparedInstrument),
 }
 
-pub use engine::Engine;
+pub use engine::{Engine, VoiceInfo};

@@ -333,6 +333,8 @@ impl Engine {
                 sample_rate: self.sample_rate,
                 control_block: self.control_block,
                 master: self.master,
+                reverb_on: self.reverb_on,
+                chorus_on: self.chorus_on,
             };
             if let Some(v) = self.voices.get_mut(voice_index) {
                 v.start(&note, &context);

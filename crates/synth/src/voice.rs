@@ -51,6 +51,10 @@ pub struct UpdateContext<'a> {
     pub control_block: u32,
     /// Engine master gain (amplitude).
     pub master: f32,
+    /// Reverb bus in use.
+    pub reverb_on: bool,
+    /// Chorus bus in use.
+    pub chorus_on: bool,
 }
 
 /// Source values of one voice at one instant.
@@ -448,8 +452,16 @@ impl Voice {
         [
             amplitude * left,
             amplitude * right,
-            amplitude * send(self.last[dest::REVERB]),
-            amplitude * send(self.last[dest::CHORUS]),
+            if context.reverb_on {
+                amplitude * send(self.last[dest::REVERB])
+            } else {
+                0.0
+            },
+            if context.chorus_on {
+                amplitude * send(self.last[dest::CHORUS])
+            } else {
+                0.0
+            },
         ]
     }
 
