@@ -11,6 +11,7 @@
 extern crate alloc;
 
 pub mod adapter;
+pub mod factory;
 pub mod log_line;
 
 #[cfg(windows)]
