@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Render one song with dmksynth and with Debian's FluidSynth, both from FluidR3_GM, and compare.
+
+Reports, for each render: wall time, audio length, RMS and peak level (dBFS); then the note-onset
+alignment between the two (onsets found by energy flux, matched to the nearest onset of the other
+render within 50 ms: median and maximum offset in ms; goal: within 2 ms) and the speed ratio.
+
+Usage: bench/compare_fluidsynth.py [SONG.mid] [--sf2 FILE] [--rate HZ] [--keep DIR]
+Needs: python3 (standard library only), fluidsynth, cargo. The dmksynth binary is built first
+(release, features host-port + sf2-import); the build is not timed.
+"""
+
+import argparse
+import array
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HOP_MS = 1.0  # onset-detection resolution
+WINDOW_MS = 5.0
+RISE_DB = 9.0  # a rise this large within LOOKBACK_MS makes an onset
+LOOKBACK_MS = 10.0
+FLOOR_DB = 45.0  # ignore onsets more than this far below the loudest frame
+MIN_GAP_MS = 40.0
+MATCH_MS = 50.0
+
+
+def read_wav(path):
+    """Returns (mono samples as floats in [-1, 1], sample rate)."""
+    with wave.open(path, "rb") as handle:
+        channels = handle.getnchannels()
+        width = handle.getsampwidth()
+        rate = handle.getframerate()
+        raw = handle.readframes(handle.getnframes())
+    if width != 2:
+        raise SystemExit(f"{path}: only 16-bit PCM is supported here (got {8 * width}-bit)")
+    data = array.array("h")
+    data.frombytes(raw)
+    if sys.byteorder == "big":
+        data.byteswap()
+    if channels == 1:
+        mono = [x / 32768.0 for x in data]
+    else:
+        mono = [sum(data[i : i + channels]) / (32768.0 * channels) for i in range(0, len(data), channels)]
+    return mono, rate
+
+
+def levels(samples):
+    """(RMS dBFS, peak dBFS)."""
+    if not samples:
+        return float("-inf"), float("-inf")
+    energy = math.fsum(x * x for x in samples) / len(samples)
+    peak = max(abs(x) for x in samples)
+    to_db = lambda value: 10 * math.log10(value) if value > 0 else float("-inf")
+    return to_db(energy), (20 * math.log10(peak) if peak > 0 else float("-inf"))
+
+
+def onsets(samples, rate):
+    """Onset times in seconds by energy flux (log-energy rise over LOOKBACK_MS)."""
+    hop = max(1, int(rate * HOP_MS / 1000))
+    window = max(hop, int(rate * WINDOW_MS / 1000))
+    squares = [x * x for x in samples]
+    prefix = [0.0]
+    running = 0.0
+    for value in squares:
+        running += value
+        prefix.append(running)
+    count = max(0, (len(samples) - window) // hop)
+    log_energy = []
+    for frame in range(count):
+        start = frame * hop
+        energy = (prefix[start + window] - prefix[start]) / window
+        log_energy.append(10 * math.log10(energy + 1e-12))
+    if not log_energy:
+        return []
+    loudest = max(log_energy)
+    back = max(1, int(LOOKBACK_MS / HOP_MS))
+    gap = int(MIN_GAP_MS / HOP_MS)
+    found = []
+    frame = back
+    while frame < len(log_energy):
+        base = log_energy[frame - back]
+        if log_energy[frame] - base >= RISE_DB and log_energy[frame] >= loudest - FLOOR_DB:
+            # Refine: the first frame in the look-back span that rose 3 dB over the base.
+            first = frame
+            for candidate in range(frame - back + 1, frame + 1):
+                if log_energy[candidate] - base >= 3.0:
+                    first = candidate
+                    break
+            found.append((first * hop + window / 2) / rate)
+            frame = first + gap
+            continue
+        frame += 1
+    return found
+
+
+def match(reference, test):
+    """Signed offsets (test - reference, ms) of each reference onset's nearest test onset."""
+    offsets = []
+    if not test:
+        return offsets
+    j = 0
+    for onset in reference:
+        while j + 1 < len(test) and abs(test[j + 1] - onset) <= abs(test[j] - onset):
+            j += 1
+        delta = (test[j] - onset) * 1000
+        if abs(delta) <= MATCH_MS:
+            offsets.append(delta)
+    return offsets
+
+
+def run(command, label):
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        message = (result.stderr or result.stdout).strip().splitlines()
+        print(f"{label}: FAILED ({' '.join(message[-1:]) if message else 'exit ' + str(result.returncode)})")
+        return None
+    return elapsed
+
+
+def describe(label, path, elapsed):
+    samples, rate = read_wav(path)
+    seconds = len(samples) / rate
+    rms, peak = levels(samples)
+    print(
+        f"{label:<11} {seconds:7.2f} s audio, rendered in {elapsed:6.2f} s ({seconds / elapsed:6.1f}x real time), "
+        f"RMS {rms:6.1f} dBFS, peak {peak:6.1f} dBFS"
+    )
+    return samples, rate
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("song", nargs="?", default=os.path.join(ROOT, "examples", "groove.mid"))
+    parser.add_argument("--sf2", default="/usr/share/sounds/sf2/FluidR3_GM.sf2")
+    parser.add_argument("--rate", type=int, default=48000)
+    parser.add_argument("--keep", help="directory to keep both WAVs in")
+    args = parser.parse_args()
+
+    for tool in ("fluidsynth", "cargo"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is not installed")
+    if not os.path.exists(args.sf2):
+        raise SystemExit(f"{args.sf2} not found (apt-get install fluid-soundfont-gm)")
+
+    build = subprocess.run(
+        ["cargo", "build", "--release", "-q", "-p", "dmksynth-cli", "--features", "host-port,sf2-import"],
+        cwd=ROOT,
+    )
+    if build.returncode != 0:
+        raise SystemExit("cannot build dmksynth")
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    binary = os.path.join(target, "release", "dmksynth")
+
+    directory = args.keep or tempfile.mkdtemp(prefix="dmksynth-compare-")
+    os.makedirs(directory, exist_ok=True)
+    ours_path = os.path.join(directory, "dmksynth.wav")
+    fluid_path = os.path.join(directory, "fluidsynth.wav")
+    print(f"song: {args.song}\nbank: {args.sf2}\nrate: {args.rate} Hz\n")
+
+    fluid_time = run(
+        ["fluidsynth", "-ni", "-F", fluid_path, "-r", str(args.rate), args.sf2, args.song], "fluidsynth"
+    )
+    ours_time = run(
+        [binary, "render", args.song, "-o", ours_path, "--bank", args.sf2, "--rate", str(args.rate), "--quiet"],
+        "dmksynth",
+    )
+    reference = describe("fluidsynth", fluid_path, fluid_time) if fluid_time else None
+    ours = describe("dmksynth", ours_path, ours_time) if ours_time else None
+    if not (reference and ours):
+        raise SystemExit(1)
+
+    reference_onsets = onsets(*reference)
+    our_onsets = onsets(*ours)
+    offsets = match(reference_onsets, our_onsets)
+    print(f"\nonsets: fluidsynth {len(reference_onsets)}, dmksynth {len(our_onsets)}, matched {len(offsets)}")
+    if offsets:
+        absolute = [abs(x) for x in offsets]
+        median_abs = statistics.median(absolute)
+        print(
+            f"onset offset (dmksynth - fluidsynth): median {statistics.median(offsets):+.2f} ms, "
+            f"median |offset| {median_abs:.2f} ms, max |offset| {max(absolute):.2f} ms "
+            f"-> {'PASS' if median_abs <= 2.0 else 'FAIL'} (goal: within 2 ms)"
+        )
+    print(f"speed: dmksynth took {ours_time / fluid_time:.2f}x the time of fluidsynth")
+    if not args.keep:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
