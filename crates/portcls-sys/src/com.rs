@@ -92,3 +92,25 @@ pub struct IUnknown {
 
 /// `PUNKNOWN`.
 pub type PUNKNOWN = *mut IUnknown;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_u128_reads_like_the_registry_string() {
+        // {6994AD04-93EF-11D0-A3CC-00A0C9223196}
+        let guid = GUID::from_u128(0x6994AD04_93EF_11D0_A3CC_00A0C9223196);
+        assert_eq!(
+            guid,
+            GUID::new(
+                0x6994AD04,
+                0x93EF,
+                0x11D0,
+                [0xA3, 0xCC, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96]
+            )
+        );
+        assert_eq!(IID_IUnknown.Data4, [0xC0, 0, 0, 0, 0, 0, 0, 0x46]);
+        assert_eq!(GUID_NULL, GUID::default());
+    }
+}

@@ -472,3 +472,16 @@ impl From<DLSID> for GUID {
         GUID::new(id.ulData1, id.usData2, id.usData3, id.abData4)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dlsid_and_guid_convert_losslessly() {
+        let id = DLSID::from(DLSID_SupportsDLS2);
+        assert_eq!(id.ulData1, 0xF14599E5);
+        assert_eq!(id.abData4, [0xAF, 0xA6, 0x00, 0xAA, 0x00, 0x24, 0xD8, 0xB6]);
+        assert_eq!(GUID::from(id), DLSID_SupportsDLS2);
+    }
+}

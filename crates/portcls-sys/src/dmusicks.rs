@@ -487,3 +487,77 @@ pub const IID_ISynthSinkDMus: GUID = GUID::from_u128(0x1F476974_679B_11D2_8F7D_0
 pub const KSAUDFNAME_DMUSIC_MPU_OUT: GUID = GUID::from_u128(0xA4DF0EB5_BAC9_11D2_B7A8_0060083316C1);
 /// KSAUDFNAME_DMUSIC_MPU_IN {B2EC0A7D-BAC9-11D2-B7A8-0060083316C1}.
 pub const KSAUDFNAME_DMUSIC_MPU_IN: GUID = GUID::from_u128(0xB2EC0A7D_BAC9_11D2_B7A8_0060083316C1);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(bytes: &[u8]) -> DMUS_KERNEL_EVENT {
+        let mut event = DMUS_KERNEL_EVENT::zeroed();
+        event.cbEvent = bytes.len() as USHORT;
+        event.short_data_mut()[..bytes.len()].copy_from_slice(bytes);
+        event
+    }
+
+    #[test]
+    fn short_event_reads_its_inline_bytes() {
+        let note_on = event(&[0x90, 60, 100]);
+        assert!(note_on.is_short());
+        assert!(!note_on.is_package());
+        assert!(note_on.is_complete());
+        // SAFETY: `event` wrote `abData`.
+        assert_eq!(unsafe { note_on.short_data() }, Some(&[0x90, 60, 100][..]));
+        // SAFETY: a short event is never read as long data.
+        assert_eq!(unsafe { note_on.long_data() }, None);
+    }
+
+    #[test]
+    fn short_means_at_most_a_pointer_of_bytes() {
+        let mut e = DMUS_KERNEL_EVENT::zeroed();
+        e.cbEvent = size_of::<PBYTE>() as USHORT;
+        assert!(e.is_short());
+        e.cbEvent += 1;
+        assert!(!e.is_short());
+        // SAFETY: the union holds zero bytes; a long event is not read as short data.
+        assert_eq!(unsafe { e.short_data() }, None);
+    }
+
+    #[test]
+    fn long_event_reads_through_its_pointer() {
+        let mut sysex = [
+            0xF0u8, 0x7E, 0x7F, 0x09, 0x01, 0xF7, 0x00, 0x00, 0x00, 0x00, 0x00, 0xAA,
+        ];
+        let mut e = DMUS_KERNEL_EVENT::zeroed();
+        e.cbEvent = sysex.len() as USHORT;
+        e.uData.pbData = sysex.as_mut_ptr();
+        // SAFETY: `pbData` points at `cbEvent` bytes that outlive the borrow.
+        assert_eq!(unsafe { e.long_data() }, Some(&sysex[..]));
+        // SAFETY: as above; a long event is not short.
+        assert_eq!(unsafe { e.short_data() }, None);
+        e.uData.pbData = core::ptr::null_mut();
+        // SAFETY: null is rejected before any read.
+        assert_eq!(unsafe { e.long_data() }, None);
+    }
+
+    #[test]
+    fn package_flags_and_pointer() {
+        let mut inner = event(&[0x80, 60, 0]);
+        let mut outer = DMUS_KERNEL_EVENT::zeroed();
+        outer.set_package();
+        outer.uData.pPackageEvt = &mut inner;
+        assert!(outer.is_package());
+        // SAFETY: the union holds `pPackageEvt`.
+        let first = unsafe { outer.package_event() }.unwrap();
+        assert!(core::ptr::eq(first, &inner));
+        // SAFETY: a package never exposes its pointer as data.
+        assert_eq!(unsafe { outer.short_data() }, None);
+        outer.clear_package();
+        assert!(!outer.is_package());
+        // SAFETY: not a package: no pointer is read.
+        assert_eq!(unsafe { outer.package_event() }, None);
+        outer.set_incomplete();
+        assert!(outer.is_incomplete() && outer.usFlags == DMUS_KEF_EVENT_INCOMPLETE);
+        outer.set_complete();
+        assert_eq!(outer.usFlags, DMUS_KEF_EVENT_COMPLETE);
+    }
+}

@@ -326,3 +326,22 @@ pub const KSPROPSETID_Topology: GUID = GUID::from_u128(0x720D4AC0_7533_11D0_A5D6
 pub const KSPROPSETID_Connection: GUID = GUID::from_u128(0x1D58C920_AC9B_11CF_A5D6_28DB04C10000);
 /// KSPROPSETID_General {1464EDA5-6A8F-11D1-9AA7-00A0C9223196}.
 pub const KSPROPSETID_General: GUID = GUID::from_u128(0x1464EDA5_6A8F_11D1_9AA7_00A0C9223196);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_and_aligned_data_formats_round_trip() {
+        let format = KSDATAFORMAT {
+            FormatSize: 82,
+            Flags: 0,
+            SampleSize: 4,
+            Reserved: 0,
+            MajorFormat: GUID::from_u128(1),
+            SubFormat: GUID::from_u128(2),
+            Specifier: GUID::from_u128(3),
+        };
+        assert_eq!(KSDATAFORMAT::from(KSDATAFORMAT_PACKED::from(format)), format);
+    }
+}
