@@ -122,11 +122,11 @@ impl Engine {
             .try_reserve_exact(total)
             .map_err(|_| EngineError::OutOfMemory)?;
         let sample_rate = c.sample_rate as f32;
-        // About 0.67 ms: 32 samples at 48 kHz.
+        // 1.33 ms at 48 kHz (FluidSynth's and rustysynth's 64-sample block); envelope stage
+        // boundaries and events still land on their exact samples (see voice.rs).
         let control_block = match c.sample_rate {
-            0..=12_000 => 8,
-            12_001..=24_000 => 16,
-            24_001..=48_000 => 32,
+            0..=12_000 => 16,
+            12_001..=24_000 => 32,
             _ => 64,
         };
         let mut bank = Bank::default();

@@ -247,6 +247,25 @@ impl Envelope {
         self.position
     }
 
+    /// EG1 output split as `linear × 10^(db/20)` (so the caller can fold its own gain into a
+    /// single exponential): attack gives `(p, 0)`, the dB stages `(1, −96·(1 − p))`.
+    pub fn output_split(&self) -> (f32, f32) {
+        if !self.volume || self.stage == Stage::Attack {
+            return (self.position, 0.0);
+        }
+        match self.stage {
+            Stage::Delay | Stage::Done => (0.0, 0.0),
+            Stage::Hold => (1.0, 0.0),
+            _ => {
+                if self.position <= 0.0 {
+                    (0.0, 0.0)
+                } else {
+                    (1.0, 96.0 * (self.position - 1.0))
+                }
+            }
+        }
+    }
+
     /// Output: EG1 amplitude, or EG2 level.
     pub fn output(&self) -> f32 {
         if !self.volume || self.stage == Stage::Attack {

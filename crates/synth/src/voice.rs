@@ -215,6 +215,8 @@ pub struct Voice {
     last: [f32; dest::REALTIME],
     gains: [f32; 4],
     steps: [f32; 4],
+    pan_value: f32,
+    pan_gains: (f32, f32),
     to_update: u32,
     finished: bool,
 }
@@ -260,6 +262,8 @@ impl Default for Voice {
             last: [0.0; dest::REALTIME],
             gains: [0.0; 4],
             steps: [0.0; 4],
+            pan_value: f32::NAN,
+            pan_gains: (0.0, 0.0),
             to_update: 0,
             finished: false,
         }
@@ -425,15 +429,15 @@ impl Voice {
     }
 
     /// The four gains `samples` from now.
-    fn targets(&self, context: &UpdateContext<'_>, samples: u32) -> [f32; 4] {
+    fn targets(&mut self, context: &UpdateContext<'_>, samples: u32) -> [f32; 4] {
         let mut eg1 = self.eg1;
         eg1.advance(samples);
-        let envelope = eg1.output();
-        if envelope <= 0.0 {
+        let (linear, envelope_db) = eg1.output_split();
+        if linear <= 0.0 {
             return [0.0; 4];
         }
-        let gain_db = (self.last[dest::GAIN] + self.gain_offset).min(24.0);
-        let amplitude = envelope
+        let gain_db = (self.last[dest::GAIN] + self.gain_offset).min(24.0) + envelope_db;
+        let amplitude = linear
             * math::db_to_amplitude(math::finite_or(gain_db, -200.0))
             * context.master
             * context.channel.master
@@ -443,9 +447,14 @@ impl Voice {
             1 => (0.0, 1.0),
             _ => {
                 // Pan law: constant power, square-root (DLS/DDKSynth: 10·log10 per side),
-                // −3 dB each side at the centre.
-                let pan = (math::finite_or(self.last[dest::PAN], 0.0).clamp(-500.0, 500.0) + 500.0) / 1000.0;
-                (libm::sqrtf(1.0 - pan), libm::sqrtf(pan))
+                // −3 dB each side at the centre. Recomputed only when the pan moves.
+                let pan = math::finite_or(self.last[dest::PAN], 0.0).clamp(-500.0, 500.0);
+                if pan != self.pan_value {
+                    let x = (pan + 500.0) / 1000.0;
+                    self.pan_value = pan;
+                    self.pan_gains = (libm::sqrtf(1.0 - x), libm::sqrtf(x));
+                }
+                self.pan_gains
             }
         };
         let send = |v: f32| (math::finite_or(v, 0.0) / 1000.0).clamp(0.0, 1.0);
