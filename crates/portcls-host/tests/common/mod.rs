@@ -1,0 +1,98 @@
+//! Shared helpers of the host-port tests.
+#![allow(dead_code, clippy::all, missing_docs)]
+
+use dls::model::{Collection, Instrument, Loop, LoopKind, Patch, Range, Region, SampleInfo, Wave, WaveLink};
+use portcls_host::{HostPort, PortConfig, SampleFormat};
+
+/// A collection with one instrument (bank 0 program 0, every key) whose wave is a looped constant
+/// (DC) at `level`: a note's onset is its first non-zero output sample.
+pub fn dc_collection(level: i16) -> Collection {
+    let wave = Wave {
+        sample_rate: 48_000,
+        data: vec![level; 4_800],
+        sample: Some(SampleInfo {
+            unity_note: 60,
+            sample_loop: Some(Loop {
+                kind: LoopKind::Forward,
+                start: 0,
+                length: 4_800,
+            }),
+            ..SampleInfo::default()
+        }),
+        name: Some("dc".into()),
+        copyright: None,
+    };
+    let instrument = Instrument {
+        patch: Patch::default(),
+        gm_instrument: false,
+        name: Some("dc".into()),
+        regions: vec![Region {
+            keys: Range::FULL,
+            velocities: Range::FULL,
+            key_group: 0,
+            self_non_exclusive: false,
+            wave_link: WaveLink {
+                wave: 0,
+                ..WaveLink::default()
+            },
+            sample: None,
+            articulation: None,
+        }],
+        articulation: None,
+        copyright: None,
+    };
+    Collection {
+        instruments: vec![instrument],
+        waves: vec![wave],
+        ..Collection::default()
+    }
+}
+
+/// A collection whose wave is a looped 440 Hz sine (100 frames per cycle at 44 kHz, unity 69).
+pub fn sine_collection() -> Collection {
+    let data: Vec<i16> = (0..4_400)
+        .map(|n| ((n as f64 * std::f64::consts::TAU / 100.0).sin() * 20_000.0) as i16)
+        .collect();
+    let mut collection = dc_collection(0);
+    collection.waves[0] = Wave {
+        sample_rate: 44_000,
+        data,
+        sample: Some(SampleInfo {
+            unity_note: 69,
+            sample_loop: Some(Loop {
+                kind: LoopKind::Forward,
+                start: 0,
+                length: 4_400,
+            }),
+            ..SampleInfo::default()
+        }),
+        name: Some("sine".into()),
+        copyright: None,
+    };
+    collection
+}
+
+/// A dry configuration (no effects) at 48 kHz stereo 16-bit, 10 ms periods.
+pub fn dry_config() -> PortConfig {
+    PortConfig {
+        reverb: false,
+        chorus: false,
+        format: SampleFormat::S16,
+        ..PortConfig::default()
+    }
+}
+
+/// Left-channel samples of a 16-bit stereo period.
+pub fn left_s16(bytes: &[u8]) -> impl Iterator<Item = i16> + '_ {
+    bytes
+        .chunks_exact(4)
+        .map(|frame| i16::from_le_bytes([frame[0], frame[1]]))
+}
+
+/// Opens a dry port with the DC instrument downloaded.
+pub fn open_dc(config: &PortConfig) -> HostPort {
+    let mut port = HostPort::open(config).expect("open");
+    let report = port.download(&dc_collection(16_000)).expect("download");
+    assert_eq!((report.waves, report.instruments), (1, 1));
+    port
+}
