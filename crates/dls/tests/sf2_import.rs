@@ -278,3 +278,45 @@ fn a_lone_stereo_half_plays_as_mono() {
         Some("right")
     );
 }
+
+#[test]
+fn flattening_is_bounded() {
+    use sf2_common::*;
+    // 1200 preset zones × 1000 instrument zones from a ~70 KB file.
+    let samples = vec![Sample {
+        name: "s".into(),
+        data: sine(64, 16.0),
+        loop_start: 0,
+        loop_end: 0,
+        rate: 8000,
+        pitch: 60,
+        correction: 0,
+        link: 0,
+        kind: 1,
+    }];
+    let instruments = vec![Instrument {
+        name: "big".into(),
+        zones: vec![
+            Zone {
+                target: Some(0),
+                ..Zone::default()
+            };
+            1000
+        ],
+    }];
+    let presets = vec![Preset {
+        name: "P".into(),
+        program: 0,
+        bank: 0,
+        zones: vec![
+            Zone {
+                target: Some(0),
+                ..Zone::default()
+            };
+            1200
+        ],
+    }];
+    let bytes = write_sf2("bomb", &samples, &instruments, &presets);
+    assert!(bytes.len() < 100_000);
+    assert_eq!(import_sf2(&bytes).unwrap_err(), Sf2Error::TooManyRegions);
+}

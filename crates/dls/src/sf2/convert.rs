@@ -577,6 +577,7 @@ pub fn convert(hydra: &Hydra<'_>) -> Result<Collection, Sf2Error> {
     let mut waves: Vec<Wave> = Vec::new();
     let mut wave_index: HashMap<(usize, u32, u32), u32> = HashMap::new();
     let mut instruments = Vec::new();
+    let mut total_regions = 0usize;
 
     let preset_count = hydra.presets.len().saturating_sub(1); // last is the terminal EOP
     for p in 0..preset_count {
@@ -629,6 +630,10 @@ pub fn convert(hydra: &Hydra<'_>) -> Result<Collection, Sf2Error> {
                 let Some(sample_index) = zone.get(SAMPLE_ID).map(usize::from) else {
                     continue;
                 };
+                total_regions += 1;
+                if total_regions > super::MAX_REGIONS {
+                    return Err(Sf2Error::TooManyRegions);
+                }
                 // The last shdr record is the terminal EOS.
                 let sample = hydra
                     .sample_headers

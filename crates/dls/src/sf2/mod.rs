@@ -68,9 +68,15 @@ pub enum Sf2Error {
     BadIndex(&'static str),
     /// A sample header points outside `smpl` or has no sample rate (shdr index).
     BadSample(usize),
+    /// Flattening would produce more than [`MAX_REGIONS`] regions (a small file can reference
+    /// one huge instrument from many preset zones).
+    TooManyRegions,
     /// An allocation failed.
     OutOfMemory,
 }
+
+/// The most regions an import may produce (FluidR3_GM, 142 MB, produces 16 912).
+pub const MAX_REGIONS: usize = 1_000_000;
 
 impl From<RiffError> for Sf2Error {
     fn from(error: RiffError) -> Self {
@@ -90,6 +96,9 @@ impl fmt::Display for Sf2Error {
             }
             Self::BadIndex(what) => write!(f, "{what} index out of range"),
             Self::BadSample(index) => write!(f, "sample header {index} is invalid"),
+            Self::TooManyRegions => {
+                write!(f, "flattening produces more than {MAX_REGIONS} regions")
+            }
             Self::OutOfMemory => f.write_str("out of memory"),
         }
     }
