@@ -48,18 +48,9 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Collection> {
     }
 }
 
-#[cfg(feature = "sf2-import")]
 fn import_sf2(path: &Path, bytes: &[u8]) -> Result<Collection> {
     dls::sf2::import_sf2(bytes)
         .map_err(|error| anyhow::anyhow!("malformed SoundFont {}: {error}", path.display()))
-}
-
-#[cfg(not(feature = "sf2-import"))]
-fn import_sf2(path: &Path, _bytes: &[u8]) -> Result<Collection> {
-    bail!(
-        "cannot import SoundFont {}: this build has no SoundFont import (feature sf2-import)",
-        path.display()
-    )
 }
 
 /// The embedded default bank.

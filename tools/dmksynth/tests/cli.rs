@@ -10,6 +10,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+// The dls crate's tiny SoundFont writer (generated data only).
+#[path = "../../../crates/dls/tests/sf2_common/mod.rs"]
+mod sf2_common;
+
 fn dmksynth(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dmksynth"))
         .args(args)
@@ -268,6 +272,50 @@ fn inspect_rejects_garbage_in_one_line() {
     );
     let truncated = scratch.write("truncated.dls", b"RIFF\x40\0\0\0DLS colh\xff\0\0\0\x01\0");
     assert_fails_with(&dmksynth(&["inspect", &truncated]), "malformed DLS bank");
+}
+
+#[test]
+fn converts_and_inspects_a_soundfont() {
+    let scratch = Scratch::new();
+    let sf2 = sf2_common::small_bank();
+    let input = scratch.write("small.sf2", &sf2);
+    let out = scratch.out("small.dls");
+    let output = dmksynth(&["convert", &input, "-o", &out]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = dls::sf2::import_sf2(&sf2).unwrap();
+    let written = dls::file::read_dls(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(written.instruments.len(), expected.instruments.len());
+    assert_eq!(written.waves.len(), expected.waves.len());
+    for (read, original) in written.waves.iter().zip(&expected.waves) {
+        assert_eq!(read.data, original.data);
+        assert_eq!(
+            read.sample.and_then(|s| s.sample_loop),
+            original.sample.and_then(|s| s.sample_loop)
+        );
+    }
+    let inspect = dmksynth(&["inspect", &input]);
+    assert!(
+        inspect.status.success(),
+        "{}",
+        String::from_utf8_lossy(&inspect.stderr)
+    );
+    let text = String::from_utf8_lossy(&inspect.stdout);
+    assert!(text.contains("SoundFont 2"), "{text}");
+    assert!(
+        text.contains(&format!("instruments: {}", expected.instruments.len())),
+        "{text}"
+    );
+    // The DLS written from it inspects too, with the same counts.
+    let text = String::from_utf8_lossy(&dmksynth(&["inspect", &out]).stdout).into_owned();
+    assert!(
+        text.contains(&format!("instruments: {}", expected.instruments.len())),
+        "{text}"
+    );
+    scratch.assert_only(&["small.dls", "small.sf2"]);
 }
 
 #[test]
