@@ -312,3 +312,34 @@ impl RoundTies for f64 {
         libm::round(self)
     }
 }
+
+/// Frequency (cycles/sample) of the strongest Hann-windowed DFT bin between `low` and `high`,
+/// searched on a grid of `step`, refined by parabolic interpolation.
+pub fn spectral_peak(signal: &[f32], low: f64, high: f64, step: f64) -> f64 {
+    let n = signal.len();
+    let magnitude = |f: f64| -> f64 {
+        let (mut re, mut im) = (0.0, 0.0);
+        for (i, &x) in signal.iter().enumerate() {
+            let w = 0.5 - 0.5 * libm::cos(2.0 * core::f64::consts::PI * i as f64 / n as f64);
+            let ph = 2.0 * core::f64::consts::PI * f * i as f64;
+            re += w * f64::from(x) * libm::cos(ph);
+            im -= w * f64::from(x) * libm::sin(ph);
+        }
+        libm::sqrt(re * re + im * im)
+    };
+    let mut best = (low, 0.0);
+    let mut f = low;
+    while f <= high {
+        let m = magnitude(f);
+        if m > best.1 {
+            best = (f, m);
+        }
+        f += step;
+    }
+    let (a, b, c) = (magnitude(best.0 - step), best.1, magnitude(best.0 + step));
+    let denominator = a - 2.0 * b + c;
+    if denominator.abs() < 1e-30 {
+        return best.0;
+    }
+    best.0 + 0.5 * step * (a - c) / denominator
+}
