@@ -7,6 +7,7 @@
 #![allow(clippy::arithmetic_side_effects)]
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::vec::Vec;
 
 use portcls_sys::dls as c;
@@ -62,6 +63,9 @@ const SCALE_TUNING: usize = 56;
 const EXCLUSIVE_CLASS: usize = 57;
 const OVERRIDING_ROOT_KEY: usize = 58;
 const GENERATOR_COUNT: usize = 61;
+
+/// Modulators kept per zone (further ones are dropped).
+const MAX_ZONE_MODULATORS: usize = 64;
 
 /// Generators that only mean something at instrument level (ignored in presets, SF2.04 §8.5).
 const INSTRUMENT_ONLY: [usize; 14] = [0, 1, 2, 3, 4, 12, 45, 46, 47, 50, 53, 54, 57, 58];
@@ -237,7 +241,8 @@ fn zones_of(
         }
         // Modulator tables may be absent (tolerated): then there are none.
         if let Some(mods) = modulators.get(usize::from(this.modulator)..usize::from(following.modulator)) {
-            zone.modulators = merge_replacing(&[], mods);
+            // Real banks have a handful per zone; the cap keeps the quadratic merges bounded.
+            zone.modulators = merge_replacing(&[], mods.get(..MAX_ZONE_MODULATORS).unwrap_or(mods));
         }
         zones.push(zone);
     }
@@ -578,6 +583,7 @@ pub fn convert(hydra: &Hydra<'_>) -> Result<Collection, Sf2Error> {
     let mut wave_index: HashMap<(usize, u32, u32), u32> = HashMap::new();
     let mut instruments = Vec::new();
     let mut total_regions = 0usize;
+    let mut instrument_cache: HashMap<usize, (Zone, Vec<Zone>)> = HashMap::new();
 
     let preset_count = hydra.presets.len().saturating_sub(1); // last is the terminal EOP
     for p in 0..preset_count {
@@ -605,16 +611,27 @@ pub fn convert(hydra: &Hydra<'_>) -> Result<Collection, Sf2Error> {
             ) else {
                 return Err(Sf2Error::BadIndex("instrument"));
             };
-            let instrument_zones = zones_of(
-                &hydra.instrument_bags,
-                &hydra.instrument_generators,
-                &hydra.instrument_modulators,
-                instrument.bag,
-                next_instrument.bag,
-            )?;
-            let (instrument_global, instrument_locals) = split_global(instrument_zones, SAMPLE_ID);
-            for instrument_local in &instrument_locals {
-                let zone = instrument_local.over(&instrument_global);
+            let (instrument_global, instrument_locals) = match instrument_cache.entry(instrument_index) {
+                Entry::Occupied(cached) => cached.into_mut(),
+                Entry::Vacant(slot) => {
+                    let instrument_zones = zones_of(
+                        &hydra.instrument_bags,
+                        &hydra.instrument_generators,
+                        &hydra.instrument_modulators,
+                        instrument.bag,
+                        next_instrument.bag,
+                    )?;
+                    slot.insert(split_global(instrument_zones, SAMPLE_ID))
+                }
+            };
+            let instrument_global = &*instrument_global;
+            for instrument_local in instrument_locals {
+                // Budget the zone pairs visited, so that neither memory nor time can explode.
+                total_regions += 1;
+                if total_regions > super::MAX_REGIONS {
+                    return Err(Sf2Error::TooManyRegions);
+                }
+                let zone = instrument_local.over(instrument_global);
                 let Some(keys) = intersect(
                     range_of(zone.get(KEY_RANGE)),
                     range_of(preset_zone.get(KEY_RANGE)),
@@ -630,10 +647,6 @@ pub fn convert(hydra: &Hydra<'_>) -> Result<Collection, Sf2Error> {
                 let Some(sample_index) = zone.get(SAMPLE_ID).map(usize::from) else {
                     continue;
                 };
-                total_regions += 1;
-                if total_regions > super::MAX_REGIONS {
-                    return Err(Sf2Error::TooManyRegions);
-                }
                 // The last shdr record is the terminal EOS.
                 let sample = hydra
                     .sample_headers

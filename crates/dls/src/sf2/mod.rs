@@ -42,6 +42,7 @@
 //! | zone modulators (instrument replace, preset add) with sources none/velocity/key/poly/channel pressure/pitch wheel/RPN0/CC, destinations of the tables above | connections (LFO/EG depth destinations become LFO/EG × control) | exact |
 //! | modulators with absolute-value transform, linked sources, or other destinations | — | dropped |
 //! | keynum, velocity (fixed), startAddrs beyond the sample, ROM samples, sm24 | — | dropped |
+//! | modulators beyond the 64th of a zone | — | dropped |
 
 mod convert;
 mod hydra;
@@ -68,14 +69,15 @@ pub enum Sf2Error {
     BadIndex(&'static str),
     /// A sample header points outside `smpl` or has no sample rate (shdr index).
     BadSample(usize),
-    /// Flattening would produce more than [`MAX_REGIONS`] regions (a small file can reference
-    /// one huge instrument from many preset zones).
+    /// Flattening would visit more than [`MAX_REGIONS`] preset-zone × instrument-zone pairs (a
+    /// small file can reference one huge instrument from many preset zones).
     TooManyRegions,
     /// An allocation failed.
     OutOfMemory,
 }
 
-/// The most regions an import may produce (FluidR3_GM, 142 MB, produces 16 912).
+/// The most preset-zone × instrument-zone pairs an import may visit, i.e. an upper bound on the
+/// regions it produces (FluidR3_GM, 142 MB, produces 16 912 regions).
 pub const MAX_REGIONS: usize = 1_000_000;
 
 impl From<RiffError> for Sf2Error {
