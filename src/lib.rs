@@ -16,3 +16,6 @@ pub mod log_line;
 
 #[cfg(windows)]
 mod kernel;
+
+#[cfg(not(windows))]
+pub mod host;
