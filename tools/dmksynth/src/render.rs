@@ -203,30 +203,41 @@ impl Audio {
         }
     }
 
-    /// Appends a period's bytes; returns its peak.
-    fn append(&mut self, bytes: &[u8]) -> f32 {
+    /// Appends a period's bytes; returns its peak and the index (in samples, from the start of
+    /// the period) just past its last sample louder than [`SILENCE`], if any.
+    fn append(&mut self, bytes: &[u8]) -> (f32, Option<usize>) {
         let mut peak = 0.0_f32;
+        let mut loud_until = None;
+        let mut note = |index: usize, magnitude: f32| {
+            peak = peak.max(magnitude);
+            if magnitude > SILENCE {
+                loud_until = Some(index + 1);
+            }
+        };
         match self {
             Self::I16(samples) => {
-                for pair in bytes.chunks_exact(2) {
+                for (index, pair) in bytes.chunks_exact(2).enumerate() {
                     let value = i16::from_le_bytes([pair[0], pair[1]]);
-                    peak = peak.max((f32::from(value) / 32_768.0).abs());
+                    note(index, (f32::from(value) / 32_768.0).abs());
                     samples.push(value);
                 }
             }
             Self::F32(samples) => {
-                for quad in bytes.chunks_exact(4) {
+                for (index, quad) in bytes.chunks_exact(4).enumerate() {
                     let value = f32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]]);
-                    peak = peak.max(if value.is_finite() {
-                        value.abs()
-                    } else {
-                        f32::INFINITY
-                    });
+                    note(
+                        index,
+                        if value.is_finite() {
+                            value.abs()
+                        } else {
+                            f32::INFINITY
+                        },
+                    );
                     samples.push(value);
                 }
             }
         }
-        peak
+        (peak, loud_until)
     }
 }
 
@@ -250,6 +261,22 @@ pub(crate) fn play(
 ) -> Result<Rendered> {
     let mut backend = open(settings)?;
     let download = backend.download(collection)?;
+    let mut rendered = drive(song, &mut *backend, settings, progress)?;
+    backend.close()?;
+    rendered.download = download;
+    Ok(rendered)
+}
+
+/// Schedules `song` into `backend` period by period and collects the audio until the song has
+/// ended and the output has been silent for [`SILENT_TAIL_SECONDS`] (at most
+/// [`MAXIMUM_TAIL_SECONDS`] after the last event). The result keeps the song's whole length,
+/// plus the audible tail and 0.1 s.
+fn drive(
+    song: &Song,
+    backend: &mut dyn Backend,
+    settings: &Settings,
+    progress: &indicatif::ProgressBar,
+) -> Result<Rendered> {
     let channels = u64::from(settings.channels);
     let period = settings.period_frames.max(1);
     let rate = settings.rate;
@@ -285,14 +312,14 @@ pub(crate) fn play(
                 bytes.len()
             );
         }
-        let peak = audio.append(bytes);
+        let (peak, loud_until) = audio.append(bytes);
         if !peak.is_finite() {
             bail!("the synth produced a non-finite sample");
         }
-        frames += u64::from(period);
-        if peak > SILENCE {
-            last_loud_frame = frames;
+        if let Some(samples) = loud_until {
+            last_loud_frame = frames + (samples as u64).div_ceil(channels);
         }
+        frames += u64::from(period);
         progress.set_position(frames);
         let now = frames_to_time(frames, rate);
         if now >= end_of_song && next_event >= song.events.len() {
@@ -302,18 +329,20 @@ pub(crate) fn play(
             }
         }
     }
-    // Keep the song's whole length, and the audible tail plus 0.1 s, nothing more.
     let song_frames = u64::try_from(i128::from(end_of_song) * i128::from(rate) / 10_000_000).unwrap_or(0);
-    let keep_frames = song_frames
-        .max(last_loud_frame + u64::from(rate) / 10)
-        .min(frames);
+    // The song's whole length; if the sound rings on past it, up to 0.1 s after it falls silent.
+    let tail = if last_loud_frame > song_frames {
+        last_loud_frame + u64::from(rate) / 10
+    } else {
+        0
+    };
+    let keep_frames = song_frames.max(tail).min(frames);
     audio.truncate(usize::try_from(keep_frames * channels).unwrap_or(usize::MAX));
     let stats = backend.stats()?;
-    backend.close()?;
     Ok(Rendered {
         audio,
         stats,
-        download,
+        download: String::new(),
     })
 }
 
@@ -448,4 +477,196 @@ fn mixdown(audio: &Audio, channels: u16) -> Vec<f32> {
                 / channels as f32
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::midi::TimedEvent;
+
+    /// A fake port: plays a full-scale square while any note is on (plus `ring` frames after the
+    /// last note-off), and records when each event was handed over.
+    struct Fake {
+        rate: u32,
+        frames: u64,
+        sounding: i32,
+        ring: u64,
+        ringing_until: u64,
+        forever: bool,
+        scheduled: Vec<(i64, u64)>,
+        pending: Vec<(u64, bool)>,
+        bytes: Vec<u8>,
+    }
+
+    impl Backend for Fake {
+        fn download(&mut self, _: &Collection) -> Result<String> {
+            Ok(String::new())
+        }
+        fn schedule(&mut self, time: i64, bytes: &[u8]) {
+            self.scheduled.push((time, self.frames));
+            let frame = u64::try_from(i128::from(time) * i128::from(self.rate) / 10_000_000).unwrap();
+            self.pending
+                .push((frame, bytes[0] & 0xF0 == 0x90 && bytes[2] > 0));
+        }
+        fn render(&mut self, frames: u32) -> Result<&[u8]> {
+            self.bytes.clear();
+            for offset in 0..u64::from(frames) {
+                let now = self.frames + offset;
+                let due: Vec<bool> = self
+                    .pending
+                    .iter()
+                    .filter(|(at, _)| *at == now)
+                    .map(|(_, on)| *on)
+                    .collect();
+                for on in due {
+                    self.sounding += if on { 1 } else { -1 };
+                    if self.sounding == 0 {
+                        self.ringing_until = now + self.ring;
+                    }
+                }
+                let loud = self.forever || self.sounding > 0 || now < self.ringing_until;
+                let value: i16 = if loud {
+                    if now.is_multiple_of(2) { 16_000 } else { -16_000 }
+                } else {
+                    0
+                };
+                for _ in 0..2 {
+                    self.bytes.extend_from_slice(&value.to_le_bytes());
+                }
+            }
+            self.frames += u64::from(frames);
+            Ok(&self.bytes)
+        }
+        fn stats(&mut self) -> Result<Stats> {
+            Ok(Stats::default())
+        }
+        fn close(self: Box<Self>) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    const RATE: u32 = 48_000;
+
+    fn settings() -> Settings {
+        Settings {
+            rate: RATE,
+            channels: 2,
+            voices: 16,
+            format: Format::S16,
+            interp: Interp::Cubic,
+            reverb: false,
+            chorus: false,
+            period_frames: 480,
+        }
+    }
+
+    fn song(on_seconds: f64, off_seconds: f64) -> Song {
+        let time = |seconds: f64| (seconds * 1.0e7) as i64;
+        Song {
+            events: vec![
+                TimedEvent {
+                    time: time(on_seconds),
+                    bytes: vec![0x90, 60, 100],
+                },
+                TimedEvent {
+                    time: time(off_seconds),
+                    bytes: vec![0x80, 60, 0],
+                },
+            ],
+            length: time(off_seconds),
+            notes: 1,
+        }
+    }
+
+    fn fake(ring_seconds: f64, forever: bool) -> Fake {
+        Fake {
+            rate: RATE,
+            frames: 0,
+            sounding: 0,
+            ring: (ring_seconds * f64::from(RATE)) as u64,
+            ringing_until: 0,
+            forever,
+            scheduled: Vec::new(),
+            pending: Vec::new(),
+            bytes: Vec::new(),
+        }
+    }
+
+    fn play_with(song: &Song, backend: Fake) -> (Rendered, Vec<(i64, u64)>) {
+        let mut backend = backend;
+        let rendered = drive(song, &mut backend, &settings(), &indicatif::ProgressBar::hidden()).unwrap();
+        (rendered, backend.scheduled)
+    }
+
+    fn frames(rendered: &Rendered) -> usize {
+        rendered.audio.len() / 2
+    }
+
+    #[test]
+    fn events_reach_the_port_before_their_period_is_rendered() {
+        let (rendered, scheduled) = play_with(&song(0.25, 1.0), fake(0.0, false));
+        for (time, rendered_frames_then) in scheduled {
+            let frame = u64::try_from(i128::from(time) * i128::from(RATE) / 10_000_000).unwrap();
+            assert!(
+                rendered_frames_then <= frame,
+                "event at frame {frame} handed over after {rendered_frames_then} frames"
+            );
+            assert!(
+                frame - rendered_frames_then <= 3 * 480,
+                "event at frame {frame} handed over too early"
+            );
+        }
+        // Sound exactly from 0.25 s to 1.0 s.
+        let first_loud = (0..rendered.audio.len())
+            .find(|i| rendered.audio.get(*i) != 0.0)
+            .unwrap()
+            / 2;
+        assert_eq!(first_loud, 12_000);
+    }
+
+    #[test]
+    fn a_silent_ending_keeps_exactly_the_song_length() {
+        let (rendered, _) = play_with(&song(0.0, 2.0), fake(0.0, false));
+        assert_eq!(frames(&rendered), 2 * RATE as usize);
+    }
+
+    #[test]
+    fn a_release_tail_is_kept_plus_a_tenth_of_a_second() {
+        let (rendered, _) = play_with(&song(0.0, 1.0), fake(1.5, false));
+        // Loud until 2.5 s, then 0.1 s.
+        assert_eq!(frames(&rendered), 26 * RATE as usize / 10);
+    }
+
+    #[test]
+    fn a_never_ending_tail_is_cut_five_seconds_after_the_last_event() {
+        let (rendered, _) = play_with(&song(0.0, 1.0), fake(0.0, true));
+        let seconds = frames(&rendered) as f64 / f64::from(RATE);
+        assert!((6.0..=6.02).contains(&seconds), "{seconds} s");
+    }
+
+    #[test]
+    fn validate_rejects_absurd_options() {
+        let mut args = RenderArgs {
+            input: "in.mid".into(),
+            output: "out.wav".into(),
+            bank: None,
+            rate: 48_000,
+            voices: 256,
+            format: Format::S16,
+            interp: Interp::Cubic,
+            no_reverb: false,
+            no_chorus: false,
+            png: None,
+            quiet: true,
+        };
+        assert!(validate(&args).is_ok());
+        args.rate = 192_001;
+        assert!(validate(&args).is_err());
+        args.rate = 8_000;
+        args.voices = 1_001;
+        assert!(validate(&args).is_err());
+        args.voices = 1_000;
+        args.png = Some("out.wav".into());
+        assert!(validate(&args).is_err());
+    }
 }
