@@ -97,6 +97,13 @@ fn kernel_shell_type_checks_for_windows_against_portcls_sys_and_the_miniport_pla
         ),
     );
 
+    // Start from the workspace's lock file, so that the same dependency versions are used and no
+    // registry access is needed.
+    write(
+        &root.join("Cargo.lock"),
+        &fs::read_to_string(repository.join("Cargo.lock")).unwrap(),
+    );
+
     let output = Command::new(env!("CARGO"))
         .args([
             "clippy",
