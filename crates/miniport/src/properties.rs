@@ -645,13 +645,13 @@ fn download<P: Platform>(core: &Core<P>, call: &mut PropertyCall<'_>) -> Result<
     Ok(STATUS_SUCCESS)
 }
 
-/// `KSPROPERTY_SYNTH_DLS_UNLOAD` (SET): value = the handle (pointer-sized; 4 bytes from a 32-bit
-/// caller).
+/// `KSPROPERTY_SYNTH_DLS_UNLOAD` (SET): value = the handle (pointer-sized; 4 bytes when the platform
+/// says the caller is a 32-bit process).
 fn unload<P: Platform>(core: &Core<P>, call: &mut PropertyCall<'_>) -> Result<NTSTATUS> {
-    let handle = if call.value_size() >= size_of::<usize>() && !core.platform.caller_is_32bit() {
-        call.value::<usize>()?
-    } else {
+    let handle = if core.platform.caller_is_32bit() {
         call.value::<u32>()? as usize
+    } else {
+        call.value::<usize>()?
     };
     core.unload(id_of(handle)?)?;
     Ok(STATUS_SUCCESS)

@@ -491,41 +491,45 @@ impl<P: Platform> Core<P> {
         self.synth.lock().format
     }
 
-    /// Changes parameters; rebuilds the engine when the engine's configuration changed.
+    /// Changes parameters. Volume, effects and interpolation apply to the running engine; a new
+    /// voice or channel-group count rebuilds it (refused with `InvalidState` once downloads are
+    /// installed, which a rebuild would lose).
     pub(crate) fn set_params(&self, params: SynthParams) -> Result<()> {
         let rebuild = {
             let mut synth = self.synth.lock();
             let old = synth.params;
+            let rebuild = old.voices != params.voices || old.channel_groups != params.channel_groups;
+            if rebuild && synth.downloads != 0 {
+                return Err(MiniportError::InvalidState);
+            }
             synth.params = params;
             if let Some(engine) = synth.engine.as_mut() {
                 engine.set_master_gain_centibels(params.volume.saturating_add(params.boost));
+                engine.set_effects(params.reverb, params.chorus);
+                engine.set_interpolation(params.interpolation);
             }
-            old.voices != params.voices
-                || old.channel_groups != params.channel_groups
-                || old.reverb != params.reverb
-                || old.chorus != params.chorus
-                || old.interpolation != params.interpolation
+            rebuild.then_some(old)
         };
-        if rebuild {
-            let result = if self.format().is_some() {
-                self.rebuild_engine()
-            } else {
-                new_parsers(params.channel_groups).map(|mut parsers| {
-                    let mut queue = self.queue.lock();
-                    core::mem::swap(&mut queue.parsers, &mut parsers);
-                    drop(queue);
-                    drop(parsers);
-                })
-            };
-            if let Err(error) = result {
-                // Keep the parameters consistent with the engine that still runs.
-                let mut synth = self.synth.lock();
-                let mut restored = synth.params;
-                restored.voices = params.voices;
-                synth.params = restored;
-                drop(synth);
-                return Err(error);
-            }
+        let Some(old) = rebuild else {
+            return Ok(());
+        };
+        let result = if self.format().is_some() {
+            self.rebuild_engine()
+        } else {
+            new_parsers(params.channel_groups).map(|mut parsers| {
+                let mut queue = self.queue.lock();
+                core::mem::swap(&mut queue.parsers, &mut parsers);
+                drop(queue);
+                drop(parsers);
+            })
+        };
+        if let Err(error) = result {
+            // Keep the parameters consistent with the engine that still runs.
+            let mut synth = self.synth.lock();
+            synth.params.voices = old.voices;
+            synth.params.channel_groups = old.channel_groups;
+            drop(synth);
+            return Err(error);
         }
         Ok(())
     }
@@ -541,9 +545,18 @@ impl<P: Platform> Core<P> {
         self.synth.lock().reverb_params
     }
 
-    /// Stores Waves-reverb parameters.
+    /// Stores Waves-reverb parameters and applies them to the engine.
     pub(crate) fn set_reverb_params(&self, value: portcls_sys::SYNTH_REVERB_PARAMS) {
-        self.synth.lock().reverb_params = value;
+        let mut synth = self.synth.lock();
+        synth.reverb_params = value;
+        if let Some(engine) = synth.engine.as_mut() {
+            engine.set_reverb_params(synth::reverb::ReverbParams {
+                in_gain_db: value.fInGain,
+                mix_db: value.fReverbMix,
+                time_ms: value.fReverbTime,
+                hf_rt_ratio: value.fHighFreqRTRatio,
+            });
+        }
     }
 
     /// Data-path counters.
