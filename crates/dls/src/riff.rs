@@ -11,7 +11,8 @@
 //! - the pad byte after an odd-sized chunk is skipped when present and tolerated when missing at
 //!   the end of the parent;
 //! - fewer than 8 trailing bytes after the last child (too few for a chunk header) are ignored;
-//! - nesting deeper than [`MAX_DEPTH`] is refused, so recursive walkers are bounded.
+//! - nesting deeper than [`MAX_DEPTH`] is refused, so recursive walkers are bounded;
+//! - a `crs1` chunk (Crystal's DLS files, whose header gives a wrong size) is read as 28 bytes.
 
 use core::fmt;
 
@@ -19,6 +20,11 @@ use core::fmt;
 pub const RIFF: u32 = u32::from_le_bytes(*b"RIFF");
 /// `LIST`.
 pub const LIST: u32 = u32::from_le_bytes(*b"LIST");
+
+/// `crs1` (Crystal Semiconductor's DLS files).
+const CRS1: u32 = u32::from_le_bytes(*b"crs1");
+/// The real body size of a `crs1` chunk, whatever its header says.
+const CRS1_SIZE: usize = 28;
 
 /// The deepest list nesting [`Chunk::children`] accepts (a DLS file needs 5: RIFF → lins → ins
 /// → lrgn → rgn → lart).
@@ -180,7 +186,12 @@ impl<'a> Iterator for Chunks<'a> {
         let (header, body) = rest.split_at(8);
         let (id_bytes, size_bytes) = header.split_at(4);
         let id = u32::from_le_bytes(id_bytes.try_into().ok()?);
-        let size = u32::from_le_bytes(size_bytes.try_into().ok()?) as usize;
+        let mut size = u32::from_le_bytes(size_bytes.try_into().ok()?) as usize;
+        if id == CRS1 {
+            // Crystal's DLS writes a wrong size for its `crs1` chunk; its body is 28 bytes
+            // (FluidSynth `fluid_dls.cpp`, spessasynth_core issue #5).
+            size = CRS1_SIZE;
+        }
         let Some(data) = body.get(..size) else {
             self.pos = self.data.len();
             return Some(Err(RiffError {
@@ -322,6 +333,17 @@ mod tests {
         junk[4..8].copy_from_slice(&size.to_le_bytes());
         let root = open(&junk, u32::from_le_bytes(*b"TEST")).unwrap();
         assert_eq!(root.children().unwrap().count(), 1);
+    }
+
+    #[test]
+    fn crystal_crs1_chunks_have_a_fixed_size() {
+        let mut crs1 = chunk(b"crs1", &[0; 28]);
+        crs1[4..8].copy_from_slice(&0x1234_5678u32.to_le_bytes());
+        let file = list(b"RIFF", b"TEST", &[crs1, chunk(b"next", &[1])]);
+        let root = open(&file, u32::from_le_bytes(*b"TEST")).unwrap();
+        let kids: Vec<_> = root.children().unwrap().map(Result::unwrap).collect();
+        assert_eq!(kids.len(), 2);
+        assert_eq!(kids[1].data, &[1]);
     }
 
     #[test]
