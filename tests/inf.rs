@@ -20,6 +20,9 @@ const KSCATEGORY_AUDIO: &str = "{6994AD04-93EF-11D0-A3CC-00A0C9223196}";
 const KSCATEGORY_RENDER: &str = "{65E8773E-8F56-11D0-A3B9-00A0C9223196}";
 const KSCATEGORY_SYNTHESIZER: &str = "{DFF220F3-F70F-11D0-B917-00A0C9223196}";
 const KSCATEGORY_DATATRANSFORM: &str = "{2EB07EA0-7E70-11D0-A5D6-28DB04C10000}";
+const KS_PROXY_CLSID: &str = "{17CCA71B-ECD7-11D0-B908-00A0C9223196}";
+const MEDIA_CLASS_GUID: &str = "{4d36e96c-e325-11ce-bfc1-08002be10318}";
+const AUDIO_SDDL: &str = "D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGWGX;;;WD)(A;;GRGWGX;;;RC)";
 
 /// A GUID in registry form, `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`.
 fn registry_form(guid: &portcls_sys::GUID) -> String {
@@ -43,9 +46,6 @@ fn category_strings_are_the_abi_crate_guids() {
         registry_form(&portcls_sys::KSCATEGORY_DATATRANSFORM)
     );
 }
-const KS_PROXY_CLSID: &str = "{17CCA71B-ECD7-11D0-B908-00A0C9223196}";
-const MEDIA_CLASS_GUID: &str = "{4d36e96c-e325-11ce-bfc1-08002be10318}";
-const AUDIO_SDDL: &str = "D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGWGX;;;WD)(A;;GRGWGX;;;RC)";
 
 /// An INF: section name (lower case) → lines, each split into its key (if any) and its
 /// comma-separated fields, with `%tokens%` replaced from `[Strings]` and quotes removed.
@@ -447,4 +447,11 @@ fn every_named_section_exists() {
             inf.section(&format!("{install}{suffix}"));
         }
     }
+}
+
+#[test]
+fn the_named_pin_is_the_miniports_pin() {
+    // The INF names the pin whose KSPIN_DESCRIPTOR.Name is this GUID; the miniport must use it.
+    assert_eq!(PIN_NAME_GUID, registry_form(&miniport::descriptor::PIN_NAME_GUID));
+    assert_eq!(inf().value("Strings", "Dmksynth.PinNameGuid"), PIN_NAME_GUID);
 }
