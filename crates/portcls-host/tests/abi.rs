@@ -1,6 +1,11 @@
 //! The miniport seen through its vtables only, as PortCls sees it: interfaces, stream types,
 //! event ownership, pin states, filter instances, properties, data intersection.
-#![allow(clippy::all, clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block, missing_docs)]
+#![allow(
+    clippy::all,
+    clippy::undocumented_unsafe_blocks,
+    clippy::multiple_unsafe_ops_per_block,
+    missing_docs
+)]
 
 mod common;
 

@@ -1,5 +1,10 @@
 //! The host port drives the miniport through its C ABI: timing, accounting, IRQL discipline.
-#![allow(clippy::all, clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block, missing_docs)]
+#![allow(
+    clippy::all,
+    clippy::undocumented_unsafe_blocks,
+    clippy::multiple_unsafe_ops_per_block,
+    missing_docs
+)]
 
 mod common;
 
