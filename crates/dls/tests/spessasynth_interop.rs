@@ -343,3 +343,27 @@ fn local_dls_files_read_the_same_in_both() {
         eprintln!("{path}: {} instruments agree", ours.instruments.len());
     }
 }
+
+/// FluidR3_GM imported by us and written by our writer loads in spessasynth region for region.
+#[test]
+fn our_fluid_r3_dls_loads_in_spessasynth() {
+    const FLUID_R3: &str = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
+    let Ok(bytes) = std::fs::read(FLUID_R3) else {
+        assert!(
+            !in_ci(),
+            "{FLUID_R3} missing (apt-get install fluid-soundfont-gm)"
+        );
+        eprintln!("skipping: {FLUID_R3} not installed");
+        return;
+    };
+    if !node_ready() {
+        return;
+    }
+    let collection = dls::sf2::import_sf2(&bytes).unwrap();
+    drop(bytes);
+    let path = temp_path("ours-fluid-r3.dls");
+    std::fs::write(&path, write_dls(&collection)).unwrap();
+    let theirs = node(&["dump", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    assert_same(&describe(&collection), &theirs, "our FluidR3_GM.dls");
+}
