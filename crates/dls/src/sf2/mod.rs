@@ -23,6 +23,7 @@
 //! | scaleTuning ≠ 100, key range | KEYNUMBER→PITCH = scale·128, fine tune += unity·(100−scale) | approximate (assumes pitch = key·scale − unity·100) |
 //! | initialAttenuation | `wsmp` gain = −0.4 × cB (the EMU factor FluidSynth and spessasynth use) | approximate |
 //! | exclusiveClass | region key group | exact |
+//! | (SF2 has no self-exclusive notes: a re-struck key layers) | region `F_RGN_OPTION_SELFNONEXCLUSIVE` set | exact |
 //! | pan, reverbEffectsSend, chorusEffectsSend | constant PAN / REVERB / CHORUS (0.1 %) | exact / approximate (sends add to CC91/93) |
 //! | delay/attack/hold/decay/releaseVolEnv | EG1 delay/attack/hold/decay/release (−12000 tc = DLS "0 s") | exact (SF2 full scale is 100 dB, DLS 96 dB) |
 //! | sustainVolEnv (cB attenuation) | EG1 sustain = 1000 − cB·1000/960 (0.1 %, linear-dB) | approximate (> 96 dB → 0) |
