@@ -7,7 +7,7 @@ render within 50 ms: median and maximum offset in ms; goal: within 2 ms) and the
 
 Usage: bench/compare_fluidsynth.py [SONG.mid] [--sf2 FILE] [--rate HZ] [--keep DIR]
 Needs: python3 (standard library only), fluidsynth, cargo. The dmksynth binary is built first
-(release, feature host-port); the build is not timed.
+(release); the build is not timed.
 """
 
 import argparse
@@ -153,7 +153,7 @@ def main():
         raise SystemExit(f"{args.sf2} not found (apt-get install fluid-soundfont-gm)")
 
     build = subprocess.run(
-        ["cargo", "build", "--release", "-q", "-p", "dmksynth-cli", "--features", "host-port"],
+        ["cargo", "build", "--release", "-q", "-p", "dmksynth-cli"],
         cwd=ROOT,
     )
     if build.returncode != 0:

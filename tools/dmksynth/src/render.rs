@@ -24,7 +24,6 @@ const MAXIMUM_TAIL_SECONDS: f64 = 5.0;
 /// Below this the output counts as silent (-80 dBFS).
 const SILENCE: f32 = 1.0e-4;
 /// Channel group the song plays on (DirectMusic numbers groups from 1).
-#[cfg_attr(not(feature = "host-port"), allow(dead_code))]
 const CHANNEL_GROUP: u32 = 1;
 
 /// What the port says after a render.
@@ -51,7 +50,6 @@ pub(crate) trait Backend {
 }
 
 /// Port parameters chosen on the command line.
-#[cfg_attr(not(feature = "host-port"), allow(dead_code))]
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Settings {
     pub(crate) rate: u32,
@@ -64,15 +62,25 @@ pub(crate) struct Settings {
     pub(crate) period_frames: u32,
 }
 
-#[cfg(feature = "host-port")]
+/// The real back end: `portcls_host::HostPort`, i.e. the PortCls stand-in driving the miniport
+/// through its C ABI.
 mod host {
     use super::{Backend, Collection, Result, Settings, Stats};
     use crate::{Format, Interp};
+    use anyhow::anyhow;
     use portcls_host::{HostPort, PortConfig, SampleFormat};
 
-    /// The real back end: `portcls_host::HostPort`.
+    /// Periods between two `KSPROPERTY_SYNTH_RUNNINGSTATS` queries (the miniport reports the
+    /// peak voice count since the previous query, so the tool polls and keeps the maximum).
+    const STATS_EVERY: u32 = 10;
+
     pub(crate) struct Host {
         port: HostPort,
+        /// Master time of song time 0 (the simulated master clock does not start at 0).
+        origin: i64,
+        periods: u32,
+        peak_voices: u32,
+        lost_notes: u32,
     }
 
     pub(crate) fn open(settings: &Settings) -> Result<Box<dyn Backend>> {
@@ -95,9 +103,27 @@ mod host {
             }),
             ..PortConfig::default()
         };
-        let port = HostPort::open(&config)
-            .map_err(|error| anyhow::anyhow!("cannot open the synth port: {error:?}"))?;
-        Ok(Box::new(Host { port }))
+        let port = HostPort::open(&config).map_err(|error| anyhow!("cannot open the synth port: {error}"))?;
+        let origin = port.master_time_100ns();
+        Ok(Box::new(Host {
+            port,
+            origin,
+            periods: 0,
+            peak_voices: 0,
+            lost_notes: 0,
+        }))
+    }
+
+    impl Host {
+        fn poll(&mut self) -> Result<()> {
+            let stats = self
+                .port
+                .stats()
+                .map_err(|error| anyhow!("cannot read the synth's statistics: {error}"))?;
+            self.peak_voices = self.peak_voices.max(stats.voices);
+            self.lost_notes = self.lost_notes.max(stats.lost_notes);
+            Ok(())
+        }
     }
 
     impl Backend for Host {
@@ -105,35 +131,47 @@ mod host {
             let report = self
                 .port
                 .download(collection)
-                .map_err(|error| anyhow::anyhow!("the synth refused the bank: {error:?}"))?;
-            Ok(format!("{report:?}"))
+                .map_err(|error| anyhow!("the synth refused the bank: {error}"))?;
+            Ok(format!(
+                "{} waves and {} instruments ({} bytes)",
+                report.waves, report.instruments, report.bytes
+            ))
         }
 
         fn schedule(&mut self, time: i64, bytes: &[u8]) {
-            self.port.schedule_midi(time, super::CHANNEL_GROUP, bytes);
+            self.port
+                .schedule_midi(self.origin.saturating_add(time), super::CHANNEL_GROUP, bytes);
         }
 
         fn render(&mut self, frames: u32) -> Result<&[u8]> {
+            self.periods = self.periods.wrapping_add(1);
+            if self.periods.is_multiple_of(STATS_EVERY) {
+                self.poll()?;
+            }
             self.port
                 .render(frames)
-                .map_err(|error| anyhow::anyhow!("render failed: {error:?}"))
+                .map_err(|error| anyhow!("render failed: {error}"))
         }
 
         fn stats(&mut self) -> Result<Stats> {
-            let stats = self
-                .port
-                .stats()
-                .map_err(|error| anyhow::anyhow!("cannot read the synth's statistics: {error:?}"))?;
+            self.poll()?;
             Ok(Stats {
-                peak_voices: stats.peak_voices,
-                lost_notes: u64::from(stats.lost_notes),
+                peak_voices: self.peak_voices,
+                lost_notes: u64::from(self.lost_notes),
             })
         }
 
         fn close(self: Box<Self>) -> Result<()> {
-            self.port
+            let accounting = self
+                .port
                 .close()
-                .map_err(|error| anyhow::anyhow!("closing the synth port failed: {error:?}"))?;
+                .map_err(|error| anyhow!("closing the synth port failed: {error}"))?;
+            if accounting.bad_returns != 0
+                || accounting.leaked_references != 0
+                || accounting.unload_failures != 0
+            {
+                anyhow::bail!("the synth port's books do not balance at close: {accounting:?}");
+            }
             Ok(())
         }
     }
@@ -141,15 +179,7 @@ mod host {
 
 /// Opens the back end for `settings`.
 pub(crate) fn open(settings: &Settings) -> Result<Box<dyn Backend>> {
-    #[cfg(feature = "host-port")]
-    {
-        host::open(settings)
-    }
-    #[cfg(not(feature = "host-port"))]
-    {
-        let _ = settings;
-        bail!("this build cannot render: the host port is not available yet (feature host-port)")
-    }
+    host::open(settings)
 }
 
 /// Checks the numeric options (before anything is read or written).

@@ -330,7 +330,6 @@ fn convert_rejects_non_soundfonts() {
 }
 
 /// Reads a WAV's (frames, rate, peak, rms).
-#[cfg(feature = "host-port")]
 fn measure(path: &Path) -> (usize, u32, f32, f32) {
     let mut reader = hound::WavReader::open(path).unwrap();
     let spec = reader.spec();
@@ -351,7 +350,6 @@ fn measure(path: &Path) -> (usize, u32, f32, f32) {
     )
 }
 
-#[cfg(feature = "host-port")]
 #[test]
 fn renders_the_tour_to_a_non_silent_wav_of_its_length() {
     let scratch = Scratch::new();
