@@ -610,3 +610,16 @@ fn mutated_files_never_panic() {
         let _ = read_dls(&bytes);
     }
 }
+
+#[test]
+fn velocity_ranges_are_normalised_like_downloads() {
+    let velocities = |vels: (u16, u16)| {
+        let file = simple(vec![list(b"rgn ", &[rgnh((0, 127), vels), wlnk(0)])], vec![]);
+        read_dls(&file).unwrap().instruments[0].regions[0].velocities
+    };
+    assert_eq!(velocities((0, 0)), Range::FULL);
+    assert_eq!(velocities((90, 10)), Range::FULL);
+    assert_eq!(velocities((100, 500)), Range { low: 100, high: 127 });
+    assert_eq!(velocities((300, 500)), Range::FULL);
+    assert_eq!(velocities((1, 63)), Range { low: 1, high: 63 });
+}

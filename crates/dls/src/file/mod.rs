@@ -17,7 +17,9 @@
 //!   [`FileErrorKind::BadConditional`].
 //! - Loops running past their wave are clamped to its end, and dropped when they start at or
 //!   after it (real banks have them; [`crate::validate::fit_loop`] is the same rule downloads get).
-//! - A velocity range of 0..0 (DLS1 writers, which ignore velocity) reads as 0..127.
+//! - Velocity ranges are normalised, never refused ([`crate::validate::normalize_velocities`]:
+//!   0..0 from DLS1 writers, which ignore velocity, and empty ranges read as 0..127). Key ranges
+//!   have their high end clamped to 127 and are an error when reversed.
 //! - Unity notes above 127 read as 60 (Sonivox); `WLOOP` types other than forward are release
 //!   loops (1 is the XP+ value, 2 the pre-XP one).
 //!

@@ -395,6 +395,7 @@ fn read_instrument(
     }))
 }
 
+/// A key range: the high end is clamped to 127; a reversed range is an error.
 fn read_range(r: &mut Reader<'_>, chunk: &Chunk<'_>) -> Result<Range, FileError> {
     let low = r.u16().map_err(|_| size_error(chunk))?;
     let high = r.u16().map_err(|_| size_error(chunk))?.min(127);
@@ -419,12 +420,14 @@ fn read_region(list: &Chunk<'_>, queries: &DlsQueries, pool: &Pool<'_>) -> Resul
             (ids::RGNH, _) => {
                 let mut r = Reader::new(chunk.data);
                 let keys = read_range(&mut r, &chunk)?;
-                let mut velocities = read_range(&mut r, &chunk)?;
-                // DLS1 ignores velocity ranges and some Level 1 writers leave them 0..0; a
-                // range that can never sound (velocity 0 is note-off) means "all".
-                if velocities == (Range { low: 0, high: 0 }) {
-                    velocities = Range::FULL;
-                }
+                // DLS1 ignores velocity ranges and Level 1 writers leave them 0..0 or garbage:
+                // normalised, never refused (the same rule as downloads).
+                let velocity_low = r.u16().map_err(|_| size_error(&chunk))?;
+                let velocity_high = r.u16().map_err(|_| size_error(&chunk))?;
+                let velocities = crate::validate::normalize_velocities(Range {
+                    low: u8::try_from(velocity_low).unwrap_or(u8::MAX),
+                    high: u8::try_from(velocity_high).unwrap_or(u8::MAX),
+                });
                 let options = r.u16().map_err(|_| size_error(&chunk))?;
                 let key_group = r.u16().map_err(|_| size_error(&chunk))?;
                 // DLS2 usLayer (editor-only) ignored.
