@@ -262,6 +262,65 @@ fn export_default_writes_a_dls_that_reads_back_and_inspects() {
 }
 
 #[test]
+fn inspects_real_download_buffers() {
+    // The buffers dmusic.dll would send for the default bank: the drum kit and one of its waves.
+    let scratch = Scratch::new();
+    let bank = gm_bank::build(gm_bank::DEFAULT_SAMPLE_RATE).unwrap();
+    let buffers =
+        dls::download::build::build_downloads(&bank, dls::download::build::BuildOptions::default()).unwrap();
+    let kit_index = bank
+        .instruments
+        .iter()
+        .position(|instrument| instrument.patch.drums)
+        .unwrap();
+    let kit = buffers
+        .iter()
+        .find(|buffer| buffer.origin == dls::download::build::Origin::Instrument(kit_index))
+        .unwrap();
+    let path = scratch.write("kit.bin", &kit.bytes);
+    let output = dmksynth(&["inspect", "--download", &path]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.starts_with(&format!("instrument download, id {}: drums", kit.id)),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines()
+            .filter(|line| line.trim_start().starts_with("keys "))
+            .count(),
+        47,
+        "{text}"
+    );
+    assert!(
+        text.contains("keys 42-42, velocities 0-127, key group 1"),
+        "{text}"
+    );
+    let wave = buffers
+        .iter()
+        .find(|buffer| matches!(buffer.origin, dls::download::build::Origin::Wave(_)))
+        .unwrap();
+    let path = scratch.write("wave.bin", &wave.bytes);
+    let output = dmksynth(&["inspect", "--download", &path]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.starts_with(&format!("wave download, id {}:", wave.id)),
+        "{text}"
+    );
+    assert!(text.contains("at 22050 Hz"), "{text}");
+    // Cut short, the same buffer is refused in one line.
+    let path = scratch.write("short.bin", &wave.bytes[..wave.bytes.len() / 2]);
+    assert_fails_with(
+        &dmksynth(&["inspect", "--download", &path]),
+        "malformed download buffer",
+    );
+}
+
+#[test]
 fn inspect_rejects_garbage_in_one_line() {
     let scratch = Scratch::new();
     let garbage = scratch.write("garbage.bin", &[0xAB; 64]);
