@@ -16,6 +16,11 @@
 //!    i686-pc-windows-msvc` / `aarch64-pc-windows-msvc` thus check every field of the x86 and ARM64
 //!    layouts too. This test fails if that file is stale (`PORTCLS_SYS_BLESS=1` rewrites it).
 //!
+//! 5. Every `pub type` alias (size and signedness, or the type it names), every vtable slot, every
+//!    function-pointer typedef and every `Pc*` entry point is compared with mingw's prototype via
+//!    `__builtin_types_compatible_p` (parameter and return types by their C names, `__stdcall`),
+//!    for x64 and x86. The Rust side is read from the source text of `src/`.
+//!
 //! Types mingw lacks (dmusprop.h, `ISynthSinkDMus`, the WOW64 32-bit structs) are checked against
 //! the values documented in shared/reference (`layout-sizes-mingw-reactos.txt`,
 //! `dmus-miniport-and-ddksynth.md` §c), and GUIDs against the `DEFINE_GUID`/`DEFINE_GUIDSTRUCT`
@@ -68,6 +73,24 @@ typedef struct _KSRTAUDIO_HWREGISTER KSRTAUDIO_HWREGISTER, *PKSRTAUDIO_HWREGISTE
 #include <dls2.h>
 #include <dmerror.h>
 #include <stddef.h>
+
+/* ISynthSinkDMus is absent from mingw (and ReactOS): declared here from the WDK prototypes as
+   shared/reference/dmus-miniport-and-ddksynth.md section b.3 documents them, so that the Rust slot
+   signatures are compared with an independent C transcription. */
+typedef struct ISynthSinkDMus { const struct ISynthSinkDMusVtbl *lpVtbl; } ISynthSinkDMus, *PSYNTHSINKDMUS;
+typedef struct ISynthSinkDMusVtbl {
+  NTSTATUS (__stdcall *QueryInterface)(ISynthSinkDMus *This, REFIID InterfaceId, PVOID *Interface);
+  ULONG (__stdcall *AddRef)(ISynthSinkDMus *This);
+  ULONG (__stdcall *Release)(ISynthSinkDMus *This);
+  NTSTATUS (__stdcall *SetState)(ISynthSinkDMus *This, KSSTATE State);
+  NTSTATUS (__stdcall *PutMessage)(ISynthSinkDMus *This, PDMUS_KERNEL_EVENT pDMKEvt);
+  NTSTATUS (__stdcall *ConnectOutput)(ISynthSinkDMus *This, PMXF sinkMXF);
+  NTSTATUS (__stdcall *DisconnectOutput)(ISynthSinkDMus *This, PMXF sinkMXF);
+  void (__stdcall *Render)(ISynthSinkDMus *This, PBYTE pBuffer, DWORD dwLength, LONGLONG llPosition);
+  NTSTATUS (__stdcall *SyncToMaster)(ISynthSinkDMus *This, REFERENCE_TIME rfTime, BOOL fStart);
+  NTSTATUS (__stdcall *SampleToRefTime)(ISynthSinkDMus *This, LONGLONG llSampleTime, REFERENCE_TIME *prfTime);
+  NTSTATUS (__stdcall *RefTimeToSample)(ISynthSinkDMus *This, REFERENCE_TIME rfTime, LONGLONG *pllSampleTime);
+} ISynthSinkDMusVtbl;
 "#;
 
 /// The size of a field's type, from a (never called) accessor.
@@ -1863,4 +1886,322 @@ fn guids_match_headers() {
     assert!(failures.is_empty(), "GUID mismatches:\n{}", failures.join("\n"));
     assert_eq!(KSCATEGORY_SYNTHESIZER, KSNODETYPE_SYNTHESIZER);
     assert_eq!(GUID_DMUS_PROP_Volume, KSPROPSETID_Synth);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Type aliases and function signatures: every vtable slot, every function-pointer typedef and every
+// `Pc*` entry point must have exactly the C prototype (parameter types by their C names, return
+// type, `__stdcall`), as GCC's `__builtin_types_compatible_p` sees it for x64 and x86.
+
+/// Rust type text (as written in `src/`) to C type text.
+fn rust_type_to_c(rust: &str) -> String {
+    let t = rust.trim().trim_end_matches(',').trim();
+    if let Some(rest) = t.strip_prefix("*mut ") {
+        return format!("{}*", rust_type_to_c(rest));
+    }
+    if let Some(rest) = t.strip_prefix("*const ") {
+        return format!("const {}*", rust_type_to_c(rest));
+    }
+    let last = t.rsplit("::").next().unwrap();
+    match last {
+        "c_void" => "void".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Splits a parameter list at top-level commas.
+fn split_parameters(list: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let (mut depth, mut current) = (0i32, String::new());
+    for ch in list.chars() {
+        match ch {
+            '(' | '<' => depth += 1,
+            ')' | '>' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(ch);
+    }
+    parts.push(current);
+    parts
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// `[unsafe extern "system"] fn(a: A, b: B) -> R` (or `NAME(a: A) -> R`) as a C function-pointer
+/// type `R (__stdcall *)(A, B)`.
+fn rust_signature_to_c(text: &str) -> String {
+    let open = text.find('(').unwrap();
+    let mut depth = 0;
+    let mut close = open;
+    for (index, ch) in text[open..].char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = open + index;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let parameters: Vec<String> = split_parameters(&text[open + 1..close])
+        .iter()
+        .map(|p| rust_type_to_c(p.split_once(':').map_or(p.as_str(), |(_, ty)| ty)))
+        .collect();
+    let after = text[close + 1..].trim();
+    let ret = after
+        .strip_prefix("->")
+        .map(|r| rust_type_to_c(r.trim().trim_end_matches([';', '>', ','])))
+        .unwrap_or_else(|| "void".to_string());
+    let parameters = if parameters.is_empty() {
+        "void".to_string()
+    } else {
+        parameters.join(", ")
+    };
+    format!("{ret} (__stdcall *)({parameters})")
+}
+
+/// Whitespace-normalised source of every item, keyed by kind.
+struct SourceItems {
+    /// `pub type NAME = RHS;`
+    aliases: Vec<(String, String)>,
+    /// (vtable struct, slot, Rust fn type)
+    slots: Vec<(String, String, String)>,
+    /// (extern fn name, Rust signature)
+    functions: Vec<(String, String)>,
+}
+
+fn source_items() -> SourceItems {
+    let mut items = SourceItems {
+        aliases: Vec::new(),
+        slots: Vec::new(),
+        functions: Vec::new(),
+    };
+    for (_, text) in source_files() {
+        // Join every item onto one line: split at `;` and at struct/field boundaries.
+        let lines: Vec<&str> = text.lines().collect();
+        let mut index = 0;
+        while index < lines.len() {
+            let line = lines[index].trim();
+            if let Some(rest) = line.strip_prefix("pub type ") {
+                let mut item = rest.to_string();
+                while !item.trim_end().ends_with(';') {
+                    index += 1;
+                    item.push(' ');
+                    item.push_str(lines[index].trim());
+                }
+                let (name, rhs) = item.split_once('=').unwrap();
+                items.aliases.push((
+                    name.trim().to_string(),
+                    rhs.trim().trim_end_matches(';').trim().to_string(),
+                ));
+            } else if let Some(rest) = line.strip_prefix("pub fn ")
+                && lines[..index]
+                    .iter()
+                    .rev()
+                    .any(|l| l.contains("unsafe extern \"system\" {"))
+            {
+                let mut item = rest.to_string();
+                while !item.trim_end().ends_with(';') {
+                    index += 1;
+                    item.push(' ');
+                    item.push_str(lines[index].trim());
+                }
+                let name = item.split('(').next().unwrap().trim().to_string();
+                items.functions.push((name, item));
+            } else if let Some(rest) = lines[index].strip_prefix("pub struct ")
+                && let Some(name) = rest.strip_suffix("Vtbl {")
+            {
+                let vtable = format!("{name}Vtbl");
+                index += 1;
+                let mut current: Option<(String, String)> = None;
+                while !lines[index].starts_with('}') {
+                    let l = lines[index].trim();
+                    if let Some(field) = l.strip_prefix("pub ") {
+                        if let Some((slot, ty)) = current.take() {
+                            items.slots.push((vtable.clone(), slot, ty));
+                        }
+                        let (slot, ty) = field.split_once(':').unwrap();
+                        current = Some((slot.trim().to_string(), ty.trim().to_string()));
+                    } else if !l.starts_with("///")
+                        && let Some((_, ty)) = current.as_mut()
+                    {
+                        ty.push(' ');
+                        ty.push_str(l);
+                    }
+                    index += 1;
+                }
+                if let Some((slot, ty)) = current.take() {
+                    items.slots.push((vtable.clone(), slot, ty));
+                }
+            }
+            index += 1;
+        }
+    }
+    items
+}
+
+/// Known differences between mingw's declarations and the ABI, each harmless and explained:
+/// (what, C text in the Rust-derived prototype, what mingw has instead, why).
+const SIGNATURE_ERRATA: &[(&str, &str, &str, &str)] = &[
+    (
+        "IMusicTechnologyVtbl",
+        "IMusicTechnology*",
+        "IRegistryKey*",
+        "mingw portcls.h declares IMusicTechnology without `#define INTERFACE IMusicTechnology`, so \
+         its `This` is typed with the previous interface; both are pointers",
+    ),
+    (
+        "IMiniportVtbl",
+        "IMiniport*",
+        "INTERFACE*",
+        "mingw portcls.h `#undef`s INTERFACE before IMiniport, so `This` becomes wdm.h's \
+         `struct _INTERFACE *`; both are pointers",
+    ),
+];
+
+/// Types the headers have no counterpart for, or whose C spelling differs on purpose.
+const ALIAS_EXEMPT: &[(&str, &str)] = &[
+    (
+        "PSYNTHSINKDMUS",
+        "ISynthSinkDMus is not in mingw (documented-layout checks cover it)",
+    ),
+    (
+        "PCCONNECTION_DESCRIPTOR",
+        "mingw declares a separate, layout-identical struct (checked field by field)",
+    ),
+];
+
+/// C enums: GCC makes an enum without negative members unsigned, so only their size is compared.
+const C_ENUMS: &[&str] = &[
+    "KSSTATE",
+    "KSPIN_DATAFLOW",
+    "KSPIN_COMMUNICATION",
+    "DMUS_STREAM_TYPE",
+    "POOL_TYPE",
+    "DEVICE_REGISTRY_PROPERTY",
+    "DEVICE_POWER_STATE",
+    "SYSTEM_POWER_STATE",
+];
+
+#[test]
+fn aliases_and_signatures_match_mingw_headers() {
+    let items = source_items();
+    assert!(
+        items.slots.len() > 80,
+        "found only {} vtable slots",
+        items.slots.len()
+    );
+    assert!(
+        items.functions.len() >= 15,
+        "found only {} extern functions",
+        items.functions.len()
+    );
+    // (label, C expression, expected x64, expected x86)
+    let mut expectations: Vec<(String, String, i64, i64)> = Vec::new();
+    let exempt: BTreeMap<_, _> = ALIAS_EXEMPT.iter().copied().collect();
+    for (name, rhs) in &items.aliases {
+        if exempt.contains_key(name.as_str()) {
+            continue;
+        }
+        let primitive = match rhs.as_str() {
+            "u8" => Some((1, 1, false)),
+            "u16" => Some((2, 2, false)),
+            "i16" => Some((2, 2, true)),
+            "u32" => Some((4, 4, false)),
+            "i32" => Some((4, 4, true)),
+            "u64" => Some((8, 8, false)),
+            "i64" => Some((8, 8, true)),
+            "usize" => Some((8, 4, false)),
+            _ => None,
+        };
+        if let Some((wide, narrow, signed)) = primitive {
+            expectations.push((format!("{name}: size"), format!("sizeof({name})"), wide, narrow));
+            if !C_ENUMS.contains(&name.as_str()) {
+                let s = i64::from(signed);
+                expectations.push((format!("{name}: signed"), format!("(({name})-1 < 0)"), s, s));
+            }
+        } else if rhs.starts_with("Option<") {
+            let c = rust_signature_to_c(rhs.trim_start_matches("Option<"));
+            expectations.push((
+                format!("{name}: prototype {c}"),
+                format!("__builtin_types_compatible_p({name}, {c})"),
+                1,
+                1,
+            ));
+        } else {
+            let c = rust_type_to_c(rhs);
+            expectations.push((
+                format!("{name} = {c}"),
+                format!("__builtin_types_compatible_p({name}, {c})"),
+                1,
+                1,
+            ));
+        }
+    }
+    for (vtable, slot, ty) in &items.slots {
+        let mut c = rust_signature_to_c(ty);
+        for (erratum_vtable, ours, theirs, _why) in SIGNATURE_ERRATA {
+            if erratum_vtable == vtable {
+                c = c.replacen(ours, theirs, 1);
+            }
+        }
+        expectations.push((
+            format!("{vtable}.{slot}: prototype {c}"),
+            format!("__builtin_types_compatible_p(__typeof__((({vtable} *)0)->{slot}), {c})"),
+            1,
+            1,
+        ));
+    }
+    for (name, signature) in &items.functions {
+        let c = rust_signature_to_c(signature);
+        expectations.push((
+            format!("{name}: prototype {c}"),
+            format!("__builtin_types_compatible_p(__typeof__(&{name}), {c})"),
+            1,
+            1,
+        ));
+    }
+    let checks: Vec<Check> = expectations
+        .iter()
+        .map(|(label, expr, wide, _)| Check {
+            label: label.clone(),
+            c_expr: Some(expr.clone()),
+            rust_expr: None,
+            rust: *wide,
+            documented: None,
+        })
+        .collect();
+    let x64 = probe(&checks, false);
+    let x86 = probe(&checks, true);
+    let mut failures = Vec::new();
+    for (index, (label, _, wide, narrow)) in expectations.iter().enumerate() {
+        if x64[index] != Some(*wide) {
+            failures.push(format!("x64 {label}: mingw says {:?}, Rust {wide}", x64[index]));
+        }
+        if x86[index] != Some(*narrow) {
+            failures.push(format!("x86 {label}: mingw says {:?}, Rust {narrow}", x86[index]));
+        }
+    }
+    eprintln!(
+        "signatures: {} aliases, {} vtable slots, {} entry points; {} checks per architecture",
+        items.aliases.len(),
+        items.slots.len(),
+        items.functions.len(),
+        expectations.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} alias/prototype mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
