@@ -229,6 +229,30 @@ mod tests {
     }
 
     #[test]
+    fn mutated_files_never_panic() {
+        let original = crate::examples::groove().unwrap();
+        let mut state = 0x2545_F491_u32;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        for _ in 0..3_000 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next() % 8 {
+                let index = next() as usize % bytes.len();
+                bytes[index] = next() as u8;
+            }
+            if next() % 4 == 0 {
+                let keep = next() as usize % bytes.len();
+                bytes.truncate(keep);
+            }
+            let _ = parse(&bytes);
+        }
+    }
+
+    #[test]
     fn not_midi_is_reported() {
         let error = parse(b"RIFF\0\0\0\0WAVE").unwrap_err().to_string();
         assert!(error.contains("not a Standard MIDI File"), "{error}");

@@ -21,6 +21,8 @@ pub(crate) const MAXIMUM_VOICES: u32 = 1_000;
 const SILENT_TAIL_SECONDS: f64 = 0.5;
 /// ...or this long after the last event, whichever comes first.
 const MAXIMUM_TAIL_SECONDS: f64 = 5.0;
+/// The longest song `render` accepts (the audio is held in memory until it is written).
+const MAXIMUM_SONG_100NS: i64 = 3 * 36_000_000_000;
 /// Below this the output counts as silent (-80 dBFS).
 const SILENCE: f32 = 1.0e-4;
 /// Channel group the song plays on (DirectMusic numbers groups from 1).
@@ -413,6 +415,14 @@ pub(crate) fn run(args: &RenderArgs) -> Result<()> {
     let bytes =
         std::fs::read(&args.input).with_context(|| format!("cannot read {}", args.input.display()))?;
     let song = midi::parse(&bytes).with_context(|| format!("{}", args.input.display()))?;
+    if song.length > MAXIMUM_SONG_100NS {
+        bail!(
+            "{}: the song lasts {:.1} hours; dmksynth renders at most {} hours",
+            args.input.display(),
+            song.length as f64 / 3.6e10,
+            MAXIMUM_SONG_100NS / 36_000_000_000
+        );
+    }
     let collection = match &args.bank {
         Some(path) => bank::load(path)?,
         None => bank::default_bank(gm_bank::DEFAULT_SAMPLE_RATE)?,

@@ -114,6 +114,25 @@ fn truncated_track() {
 }
 
 #[test]
+fn absurdly_long_song() {
+    // One note-off 2^27 quarter notes in at the slowest tempo: thousands of years.
+    let scratch = Scratch::new();
+    let track: &[u8] = &[
+        0x00, 0xFF, 0x51, 0x03, 0xFF, 0xFF, 0xFF, 0x00, 0x90, 60, 100, 0xC0, 0x80, 0x80, 0x00, 0x80, 60, 0,
+        0x00, 0xFF, 0x2F, 0x00,
+    ];
+    let mut bytes = b"MThd\0\0\0\x06\0\0\0\x01\0\x01MTrk".to_vec();
+    bytes.extend_from_slice(&(track.len() as u32).to_be_bytes());
+    bytes.extend_from_slice(track);
+    let input = scratch.write("long.mid", &bytes);
+    assert_fails_with(
+        &dmksynth(&["render", &input, "-o", &scratch.out("out.wav")]),
+        "hours",
+    );
+    scratch.assert_only(&["long.mid"]);
+}
+
+#[test]
 fn missing_input() {
     let scratch = Scratch::new();
     assert_fails_with(
