@@ -44,7 +44,7 @@ use synth::midi_stream::StreamParser;
 use synth::{Download, Engine, EngineConfig, EngineError, Interpolation, MidiMessage, TimedEvent};
 
 /// Capacity of the pending-event ring between `PutMessage` and `Render`.
-pub const PENDING_CAPACITY: usize = 8192;
+pub const PENDING_CAPACITY: usize = 4096;
 /// Frames rendered per engine call (scratch size).
 pub const CHUNK_FRAMES: usize = 1024;
 /// Most channel groups (`SYNTH_PORTPARAMS.ChannelGroups`).
