@@ -205,7 +205,11 @@ mod tests {
             let mut worst_late = 0i64;
             let period_frames = 480i64;
             // Ten minutes of 10 ms periods (two seconds under Miri, which is slow).
-            let (calls, settle) = if cfg!(miri) { (200i64, 150i64) } else { (60_000, 1_000) };
+            let (calls, settle) = if cfg!(miri) {
+                (200i64, 150i64)
+            } else {
+                (60_000, 1_000)
+            };
             for call in 1..=calls {
                 let frames = call * period_frames;
                 let sink_time = frames * TICKS_PER_SECOND / rate;

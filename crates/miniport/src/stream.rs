@@ -686,6 +686,7 @@ impl<P: Platform> Core<P> {
         let allocator = {
             let mut guard = self.queue.lock();
             let queue = &mut *guard;
+            let before = queue.counters;
             let mut event = head;
             let mut walked = 0u32;
             while !event.is_null() {
@@ -724,9 +725,26 @@ impl<P: Platform> Core<P> {
                         current.pNextEvt = package;
                     }
                 } else {
-                    Self::record(platform, queue, current);
+                    Self::record(queue, current);
                 }
                 event = current.pNextEvt;
+            }
+            let after = queue.counters;
+            if after.ring_full != before.ring_full {
+                log!(
+                    platform,
+                    Warning,
+                    "PutMessage: pending queue full, {} messages lost",
+                    after.ring_full.saturating_sub(before.ring_full)
+                );
+            }
+            if after.bad_group != before.bad_group {
+                log!(
+                    platform,
+                    Warning,
+                    "PutMessage: {} events for channel groups beyond the configured count dropped",
+                    after.bad_group.saturating_sub(before.bad_group)
+                );
             }
             queue.allocator
         };
@@ -744,7 +762,7 @@ impl<P: Platform> Core<P> {
     }
 
     /// Parses one (non-package) event's bytes into the pending ring.
-    fn record(platform: &P, queue: &mut QueueState, event: &DMUS_KERNEL_EVENT) {
+    fn record(queue: &mut QueueState, event: &DMUS_KERNEL_EVENT) {
         // SAFETY: the port fills the union truthfully: inline bytes for short events, a pointer
         // to `cbEvent` bytes for long ones, valid until the event goes back to the allocator.
         let bytes = if event.is_short() {
@@ -774,12 +792,6 @@ impl<P: Platform> Core<P> {
         } = queue;
         let Some(parser) = parsers.get_mut(usize::from(group)) else {
             counters.bad_group = counters.bad_group.saturating_add(1);
-            log!(
-                platform,
-                Warning,
-                "PutMessage: channel group {} beyond the configured count",
-                group
-            );
             return;
         };
         parser.feed(bytes, |message| {
@@ -792,7 +804,6 @@ impl<P: Platform> Core<P> {
                 counters.messages = counters.messages.saturating_add(1);
             } else {
                 counters.ring_full = counters.ring_full.saturating_add(1);
-                log!(platform, Warning, "PutMessage: pending queue full, message lost");
             }
         });
     }

@@ -799,3 +799,33 @@ fn sample_and_reference_time_are_inverse_through_the_abi() {
     );
     assert!(i64::from_le_bytes(value) >= 7_777_777);
 }
+
+#[test]
+fn a_full_pending_queue_is_counted_logged_and_every_event_still_returns() {
+    let mut harness = Harness::create(6_000, 0).unwrap();
+    harness.init().unwrap();
+    harness.describe().unwrap();
+    harness.open_midi().unwrap();
+    harness.open_wave(48_000, 2, SampleFormat::S16).unwrap();
+    let warnings = platform::logged_warnings();
+    let events: Vec<MidiEvent> = (0..5_000)
+        .map(|k| note(1_000 + k, &[0x90, (k % 128) as u8, 1]))
+        .collect();
+    send(&harness, &events);
+    let counters = harness.allocator().counters();
+    assert_eq!((counters.events_out, counters.events_back), (5_000, 5_000));
+    let overflow = 5_000 - miniport::stream::PENDING_CAPACITY as u32;
+    assert!(platform::logged_warnings() > warnings, "the loss is logged");
+    let mut stats = [0u8; 28];
+    let (status, _) = harness.property(
+        Target::MidiStream,
+        &KSPROPSETID_Synth,
+        KSPROPERTY_SYNTH_RUNNINGSTATS,
+        KSPROPERTY_TYPE_GET,
+        &[],
+        &mut stats,
+    );
+    assert_eq!(status, STATUS_SUCCESS);
+    let stats: SYNTH_STATS = unsafe { stats.as_ptr().cast::<SYNTH_STATS>().read_unaligned() };
+    assert!(stats.LostNotes >= overflow, "{stats:?}");
+}
