@@ -101,6 +101,12 @@ pub(crate) fn draw(path: &Path, samples: &[f32], rate: u32) -> Result<()> {
                 .clamp(1.0, (FFT_SIZE / 2 - 1) as f32) as usize
         })
         .collect();
+    // Dim lines at 100 Hz, 1 kHz and 10 kHz (no text: no font needed).
+    let grid_rows: Vec<usize> = [100.0_f32, 1_000.0, 10_000.0]
+        .iter()
+        .filter(|hz| **hz < nyquist)
+        .map(|hz| ((1.0 - (hz / low_hz).ln() / (nyquist / low_hz).ln()) * rows as f32).round() as usize)
+        .collect();
     let hop = (samples.len() as f64 / f64::from(WIDTH)).max(1.0);
     let mut re = vec![0.0_f32; FFT_SIZE];
     let mut im = vec![0.0_f32; FFT_SIZE];
@@ -117,8 +123,13 @@ pub(crate) fn draw(path: &Path, samples: &[f32], rate: u32) -> Result<()> {
         for (row, bin) in row_bins.iter().enumerate() {
             let magnitude = (re[*bin] * re[*bin] + im[*bin] * im[*bin]).sqrt() / (FFT_SIZE as f32 / 4.0);
             let db = 20.0 * magnitude.max(1.0e-7).log10();
+            let colour = if grid_rows.contains(&row) {
+                RGBColor(90, 90, 90)
+            } else {
+                heat((db + 110.0) / 100.0)
+            };
             bottom
-                .draw_pixel((column as i32, row as i32), &heat((db + 100.0) / 100.0))
+                .draw_pixel((column as i32, row as i32), &colour)
                 .map_err(|error| anyhow!("{error}"))?;
         }
     }
