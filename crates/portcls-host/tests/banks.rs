@@ -24,6 +24,7 @@ fn pitch(samples: &[f32], rate: f64) -> f64 {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "builds and plays a whole GM bank: too slow under Miri")]
 fn the_gm_bank_written_as_dls_downloads_and_plays_in_tune() {
     let bank = gm_bank::build(gm_bank::DEFAULT_SAMPLE_RATE).unwrap();
     let bytes = dls::file::write_dls(&bank);

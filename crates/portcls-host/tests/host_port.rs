@@ -17,6 +17,7 @@ static ALLOCATOR: GuardedAllocator = GuardedAllocator;
 /// A note at reference time t starts at the frame RefTimeToSample(t) gives, within one frame;
 /// every event comes back; nothing allocates at DISPATCH_LEVEL.
 #[test]
+#[cfg_attr(miri, ignore = "renders seconds of audio: too slow under Miri")]
 fn note_sounds_at_the_mapped_sample() {
     let config = dry_config();
     let mut port = open_dc(&config);
@@ -54,6 +55,7 @@ fn note_sounds_at_the_mapped_sample() {
 /// and that frame is the true one (master time converted with the real clock ratio) within one
 /// frame once the phase lock has settled.
 #[test]
+#[cfg_attr(miri, ignore = "renders seconds of audio: too slow under Miri")]
 fn notes_stay_on_time_with_a_master_clock_drifting_0_1_percent_over_10_minutes() {
     let drift_ppm = 1_000.0;
     let config = PortConfig {
@@ -105,12 +107,15 @@ fn notes_stay_on_time_with_a_master_clock_drifting_0_1_percent_over_10_minutes()
     assert_eq!(platform::dispatch_allocations(), 0);
 }
 
-/// 32-bit float mono: the note is there, at the right level sign, and every sample is finite.
+/// 32-bit float mono with sinc interpolation (set through the private property): the note is
+/// there and every sample is finite and within full scale.
 #[test]
+#[cfg_attr(miri, ignore = "renders seconds of audio: too slow under Miri")]
 fn float_mono_output() {
     let config = PortConfig {
         channels: 1,
         format: portcls_host::SampleFormat::F32,
+        interpolation: Some(synth::Interpolation::Sinc),
         ..dry_config()
     };
     let mut port = portcls_host::HostPort::open(&config).unwrap();
