@@ -20,8 +20,8 @@
 //! | overridingRootKey, else sample original pitch | `wsmp` unity note | exact |
 //! | coarseTune, fineTune, sample pitch correction | `wsmp` fine tune (cents) | exact |
 //! | scaleTuning ≠ 100, one-key zone | unity note := the key, scale folded into fine tune | exact |
-//! | scaleTuning ≠ 100, key range | KEYNUMBER→PITCH = scale·128, fine tune += unity·(100−scale) | approximate (assumes pitch = key·scale − unity·100) |
-//! | initialAttenuation | `wsmp` gain = −0.4 × cB (the EMU factor FluidSynth and spessasynth use) | approximate |
+//! | scaleTuning ≠ 100, key range | KEYNUMBER→PITCH = scale·128, fine tune += unity·(100−scale) | exact for engines computing pitch = key·scale − unity·100 + fine tune (this workspace's `synth` voice does); spessasynth keeps the fine tune instead |
+//! | initialAttenuation (instrument + preset, a negative preset value included) | `wsmp` gain = −0.4 × cB (the EMU factor FluidSynth and spessasynth use) | approximate |
 //! | exclusiveClass | region key group | exact |
 //! | (SF2 has no self-exclusive notes: a re-struck key layers) | region `F_RGN_OPTION_SELFNONEXCLUSIVE` set | exact |
 //! | pan, reverbEffectsSend, chorusEffectsSend | constant PAN / REVERB / CHORUS (0.1 %) | exact / approximate (sends add to CC91/93) |
