@@ -1286,9 +1286,14 @@ fn documented_constants(k: &mut Checks) {
 
 /// Compiles the probe for one architecture and returns each check's value, by index.
 fn probe(checks: &[Check], m32: bool) -> Vec<Option<i64>> {
-    let dir = std::env::temp_dir().join(format!("portcls-sys-layout-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let source = dir.join(if m32 { "probe32.c" } else { "probe64.c" });
+    // Tests run in parallel threads: every probe gets its own file.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let serial = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let source = std::env::temp_dir().join(format!(
+        "portcls-sys-probe-{}-{serial}-{}.c",
+        std::process::id(),
+        if m32 { "x86" } else { "x64" }
+    ));
     let mut text = String::from(PRELUDE);
     for (index, check) in checks.iter().enumerate() {
         if let Some(expr) = &check.c_expr {
@@ -1326,6 +1331,7 @@ fn probe(checks: &[Check], m32: bool) -> Vec<Option<i64>> {
         source.display(),
         String::from_utf8_lossy(&output.stderr)
     );
+    std::fs::remove_file(&source).unwrap();
     let assembly = String::from_utf8(output.stdout).unwrap();
     let mut values = vec![None; checks.len()];
     let mut lines = assembly.lines().peekable();
