@@ -204,9 +204,9 @@ mod tests {
             clock.start(master_at(0), 0, 0);
             let mut worst_late = 0i64;
             let period_frames = 480i64;
-            // Ten minutes of 10 ms periods (two seconds under Miri, which is slow).
+            // Ten minutes of 10 ms periods (five seconds under Miri, which is slow).
             let (calls, settle) = if cfg!(miri) {
-                (200i64, 150i64)
+                (500i64, 400i64)
             } else {
                 (60_000, 1_000)
             };
