@@ -211,3 +211,30 @@ pub static FILTER: PCFILTER_DESCRIPTOR = PCFILTER_DESCRIPTOR {
     CategoryCount: 3,
     Categories: CATEGORIES.as_ptr(),
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_declare_their_real_sizes() {
+        assert_eq!(RANGE_DIRECTMUSIC.DataRange.FormatSize, 96);
+        assert_eq!(RANGE_MIDI.DataRange.FormatSize, 96);
+        assert_eq!(RANGE_PCM16.DataRange.FormatSize, 88);
+        assert_eq!(RANGE_FLOAT32.DataRange.FormatSize, 88);
+        assert_eq!(FILTER.PinSize as usize, size_of::<PCPIN_DESCRIPTOR>());
+        assert_eq!(
+            SYNTH_AUTOMATION.PropertyItemSize as usize,
+            size_of::<PCPROPERTY_ITEM>()
+        );
+    }
+
+    #[test]
+    fn every_property_item_has_the_handler_and_a_set() {
+        for item in PROPERTY_ITEMS.iter() {
+            assert!(item.Handler.is_some());
+            assert!(!item.Set.is_null());
+            assert_ne!(item.Flags & portcls_sys::KSPROPERTY_TYPE_BASICSUPPORT, 0);
+        }
+    }
+}

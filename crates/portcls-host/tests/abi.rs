@@ -829,3 +829,43 @@ fn a_full_pending_queue_is_counted_logged_and_every_event_still_returns() {
     let stats: SYNTH_STATS = unsafe { stats.as_ptr().cast::<SYNTH_STATS>().read_unaligned() };
     assert!(stats.LostNotes >= overflow, "{stats:?}");
 }
+
+struct Shared(*const Harness);
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+/// The port's sequencer DPC (PutMessage) and its sink thread (Render) run at once on two threads:
+/// no deadlock, no lost event, no allocation at DISPATCH_LEVEL.
+#[test]
+fn put_message_and_render_run_concurrently() {
+    let harness = ready();
+    let before = platform::dispatch_allocations();
+    let shared = Shared(&harness);
+    std::thread::scope(|scope| {
+        let sequencer = &shared;
+        scope.spawn(move || {
+            let harness = unsafe { &*sequencer.0 };
+            for k in 0..300i64 {
+                let key = (k % 64) as u8 + 30;
+                send(
+                    harness,
+                    &[
+                        note(k * 20_000 + 1, &[0x90, key, 90]),
+                        note(k * 20_000 + 15_000, &[0x80, key, 0]),
+                    ],
+                );
+            }
+        });
+        let sink = &shared;
+        scope.spawn(move || {
+            let harness = unsafe { &*sink.0 };
+            let mut position = 0;
+            for _ in 0..20 {
+                render(harness, &mut position, 10);
+            }
+        });
+    });
+    let counters = harness.allocator().counters();
+    assert_eq!((counters.events_out, counters.events_back), (600, 600));
+    assert_eq!(platform::dispatch_allocations(), before);
+}
