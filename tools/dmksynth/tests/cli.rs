@@ -450,3 +450,71 @@ fn renders_the_tour_to_a_non_silent_wav_of_its_length() {
     assert!(std::fs::metadata(&png).unwrap().len() > 10_000);
     scratch.assert_only(&["tour.png", "tour.wav"]);
 }
+
+/// Interleaved stereo f32 samples of a WAV written with `--format f32`.
+fn read_f32(path: &Path) -> (Vec<f32>, u32) {
+    let mut reader = hound::WavReader::open(path).unwrap();
+    let spec = reader.spec();
+    assert_eq!(
+        (spec.channels, spec.sample_format),
+        (2, hound::SampleFormat::Float)
+    );
+    (
+        reader.samples::<f32>().map(|s| s.unwrap()).collect(),
+        spec.sample_rate,
+    )
+}
+
+#[test]
+fn a_note_sounds_at_its_time_and_pitch_through_the_whole_chain() {
+    // Program 80 (square lead), A4 from 0.5 s to 1.5 s at 120 bpm / 96 ppq, on the default bank
+    // through the port, no effects: the onset must land on sample 24 000 and the pitch be 440 Hz.
+    let scratch = Scratch::new();
+    let track: &[u8] = &[
+        0x00, 0xFF, 0x51, 0x03, 0x07, 0xA1, 0x20, // 500 000 µs per quarter
+        0x00, 0xC0, 80, // program change
+        0x60, 0x90, 69, 110, // tick 96 = 0.5 s
+        0x81, 0x40, 0x80, 69, 0, // tick 288 = 1.5 s
+        0x00, 0xFF, 0x2F, 0x00,
+    ];
+    let mut bytes = b"MThd\0\0\0\x06\0\0\0\x01\0\x60MTrk".to_vec();
+    bytes.extend_from_slice(&(track.len() as u32).to_be_bytes());
+    bytes.extend_from_slice(track);
+    let input = scratch.write("a4.mid", &bytes);
+    let out = scratch.out("a4.wav");
+    let output = dmksynth(&[
+        "render",
+        &input,
+        "-o",
+        &out,
+        "--format",
+        "f32",
+        "--no-reverb",
+        "--no-chorus",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (samples, rate) = read_f32(Path::new(&out));
+    assert_eq!(rate, 48_000);
+    let left: Vec<f32> = samples.chunks(2).map(|frame| frame[0]).collect();
+    let onset = left.iter().position(|value| value.abs() > 1.0e-4).unwrap();
+    assert!((24_000..24_000 + 48).contains(&onset), "onset at sample {onset}");
+    // Rising zero crossings (interpolated) over 0.8..1.3 s.
+    let span = &left[38_400..62_400];
+    let crossings: Vec<f64> = span
+        .windows(2)
+        .enumerate()
+        .filter(|(_, pair)| pair[0] < 0.0 && pair[1] >= 0.0)
+        .map(|(index, pair)| index as f64 + f64::from(pair[0] / (pair[0] - pair[1])))
+        .collect();
+    let periods = (crossings.len() - 1) as f64;
+    let frequency = f64::from(rate) * periods / (crossings.last().unwrap() - crossings[0]);
+    let cents = 1200.0 * (frequency / 440.0).log2();
+    assert!(cents.abs() < 3.0, "{frequency} Hz ({cents:+.1} cents)");
+    // Silent again soon after the release, and the file ends within 0.5 s of the note-off.
+    let seconds = left.len() as f64 / f64::from(rate);
+    assert!((1.5..=2.0).contains(&seconds), "{seconds} s");
+}
