@@ -246,3 +246,44 @@ fn two_builds_are_identical() {
     assert_ne!(digest(&first), digest(&other_rate));
     assert!(other_rate.waves.iter().all(|wave| wave.sample_rate == 32_000));
 }
+
+/// EG1 sustain level (0..=1000, 0.1 %) of a melodic program.
+fn sustain(bank: &Collection, program: u8) -> i32 {
+    let instrument = bank
+        .instruments
+        .iter()
+        .find(|i| !i.patch.drums && i.patch.program == program)
+        .unwrap();
+    let connection = instrument
+        .articulation
+        .as_ref()
+        .unwrap()
+        .connections
+        .iter()
+        .find(|c| c.destination == portcls_sys::dls::CONN_DST_EG1_SUSTAINLEVEL && c.source == 0)
+        .unwrap();
+    connection.scale >> 16
+}
+
+#[test]
+fn struck_families_decay_and_sustained_families_hold() {
+    let bank = bank();
+    // Pianos, chromatic percussion, guitars (but the distorted ones), plucked basses.
+    for program in (0..16).chain(24..29).chain(32..35) {
+        assert_eq!(
+            sustain(&bank, program),
+            0,
+            "program {program} should decay to silence"
+        );
+    }
+    // Organs, bowed strings, ensembles, brass, reeds, pipes, leads, pads.
+    for program in (16..24)
+        .chain(40..45)
+        .chain(48..55)
+        .chain(56..61)
+        .chain(64..88)
+        .chain(88..96)
+    {
+        assert!(sustain(&bank, program) >= 300, "program {program} should sustain");
+    }
+}
