@@ -1,0 +1,1094 @@
+//! Drives the miniport through its C ABI, as the port does, for the fuzz targets, the
+//! allocation-failure injection, the accounting tests and the soak.
+//!
+//! Every call into the miniport goes through [`Arm::call`], so a test can run exactly the
+//! miniport's code under a failing allocator (the host's own allocations happen outside).
+
+use crate::rng::Rng;
+use dls::model::{Collection, Instrument, Loop, LoopKind, Patch, Range, Region, SampleInfo, Wave, WaveLink};
+use miniport::properties::PROPERTY_ITEMS;
+use portcls_host::harness::{Harness, Target, query_interface, release, wave_format};
+use portcls_host::objects::{EventAllocator, FakePort, SimClock};
+use portcls_host::{HostPlatform, SampleFormat, raise_irql};
+use portcls_sys::{
+    DMUS_KERNEL_EVENT, DMUS_STREAM_MIDI_RENDER, DMUS_STREAM_WAVE_SINK, GUID, GUID_DMUS_PROP_DLS1,
+    GUID_DMUS_PROP_Effects, GUID_DMUS_PROP_WavesReverb, IID_IMiniportDMus, IID_ISynthSinkDMus, KSDATAFORMAT,
+    KSDATAFORMAT_WAVEFORMATEX, KSPROPERTY_SYNTH_DLS_DOWNLOAD, KSPROPERTY_SYNTH_DLS_UNLOAD,
+    KSPROPERTY_SYNTH_PORTPARAMETERS, KSPROPERTY_SYNTH_RUNNINGSTATS, KSPROPERTY_SYNTH_VOLUME,
+    KSPROPERTY_TYPE_BASICSUPPORT, KSPROPERTY_TYPE_GET, KSPROPERTY_TYPE_SET, KSPROPERTY_TYPE_TOPOLOGY,
+    KSPROPSETID_Synth, KSPROPSETID_Synth_Dls, KSSTATE, KSSTATE_RUN, KSSTATE_STOP, NTSTATUS, PCPROPERTY_ITEM,
+    PCPROPERTY_REQUEST, PDMUS_KERNEL_EVENT, PUNKNOWN, STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL,
+    STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE,
+    STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NOT_ALL_ASSIGNED, STATUS_NOT_FOUND,
+    STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, SYNTH_BUFFER, SYNTH_PORTPARAMS, SYNTH_PORTPARAMS_CHANNELGROUPS,
+    SYNTH_PORTPARAMS_EFFECTS, SYNTH_PORTPARAMS_VOICES, SYNTH_STATS, SYNTHDOWNLOAD, nt_success,
+};
+use std::ffi::c_void;
+use std::mem::size_of;
+use std::ptr::{null, null_mut};
+
+/// Brackets every call into the miniport (the allocation-failure test arms its allocator there).
+pub trait Arm {
+    /// Runs `f` (one miniport call).
+    fn call<R>(&self, f: impl FnOnce() -> R) -> R;
+}
+
+/// Calls straight through.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoArm;
+
+impl Arm for NoArm {
+    fn call<R>(&self, f: impl FnOnce() -> R) -> R {
+        f()
+    }
+}
+
+/// A failed step of a lifecycle: which call, and its status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepFailed {
+    /// The step.
+    pub step: &'static str,
+    /// The NTSTATUS it returned.
+    pub status: NTSTATUS,
+}
+
+fn step(step: &'static str, status: NTSTATUS) -> Result<NTSTATUS, StepFailed> {
+    if nt_success(status) {
+        Ok(status)
+    } else {
+        Err(StepFailed { step, status })
+    }
+}
+
+/// Plain-data bytes of a value.
+pub fn bytes_of<T: Copy>(value: &T) -> Vec<u8> {
+    let mut bytes = vec![0u8; size_of::<T>()];
+    // SAFETY: `bytes` is exactly one `T` long; callers pass plain-data types.
+    unsafe {
+        std::ptr::copy_nonoverlapping((value as *const T).cast::<u8>(), bytes.as_mut_ptr(), bytes.len())
+    };
+    bytes
+}
+
+/// Reads a plain-data value from the start of `bytes` (zero-padded when short).
+pub fn from_bytes<T: Copy + Default>(bytes: &[u8]) -> T {
+    let mut value = T::default();
+    let count = bytes.len().min(size_of::<T>());
+    // SAFETY: at most `size_of::<T>()` bytes into a `T` of plain data.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), (&mut value as *mut T).cast::<u8>(), count) };
+    value
+}
+
+/// The harness with everything null: the port-side objects exist, the miniport not yet.
+pub fn empty_harness(events: usize) -> Harness {
+    Harness {
+        miniport: null_mut(),
+        port: FakePort::create(),
+        allocator: EventAllocator::create(events, events.div_ceil(4).max(4), 4096),
+        clock: SimClock::create(0),
+        midi: null_mut(),
+        wave: null_mut(),
+        sink: null_mut(),
+        descriptor: null(),
+    }
+}
+
+/// The node's property item for (`set`, `id`), straight from the miniport's static table.
+pub fn item(set: &GUID, id: u32) -> Option<&'static PCPROPERTY_ITEM> {
+    PROPERTY_ITEMS.iter().find(|item| {
+        // SAFETY: the table's GUIDs are statics.
+        unsafe { *item.Set == *set && item.Id == id }
+    })
+}
+
+/// One property request as PortCls builds it, through `item`'s handler. `instance` is copied into
+/// an 8-aligned buffer (as KS's system buffer); `value` is passed as is with `value_size`
+/// (≤ `value.len()`). Returns the status and the `ValueSize` the handler left.
+#[allow(clippy::too_many_arguments)]
+pub fn property_raw(
+    arm: &impl Arm,
+    harness: &Harness,
+    target: Target,
+    item: &PCPROPERTY_ITEM,
+    verb: u32,
+    instance: &[u8],
+    value: &mut [u8],
+    value_size: u32,
+) -> (NTSTATUS, u32) {
+    assert!(value_size as usize <= value.len());
+    let Some(handler) = item.Handler else {
+        return (STATUS_NOT_FOUND, 0);
+    };
+    let (major, minor): (PUNKNOWN, PUNKNOWN) = match target {
+        Target::MidiStream => (harness.miniport.cast(), harness.midi.cast()),
+        Target::WaveStream => (harness.miniport.cast(), harness.wave.cast()),
+        Target::Filter => (harness.miniport.cast(), null_mut()),
+        Target::Nothing => (null_mut(), null_mut()),
+    };
+    let mut instance_copy: Vec<u64> = vec![0; instance.len().div_ceil(8)];
+    // SAFETY: the copy holds at least `instance.len()` bytes.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            instance.as_ptr(),
+            instance_copy.as_mut_ptr().cast(),
+            instance.len(),
+        )
+    };
+    let mut request = PCPROPERTY_REQUEST {
+        MajorTarget: major,
+        MinorTarget: minor,
+        Node: 0,
+        PropertyItem: item,
+        Verb: verb,
+        InstanceSize: instance.len() as u32,
+        Instance: if instance.is_empty() {
+            null_mut()
+        } else {
+            instance_copy.as_mut_ptr().cast()
+        },
+        ValueSize: value_size,
+        Value: if value.is_empty() {
+            null_mut()
+        } else {
+            value.as_mut_ptr().cast()
+        },
+        Irp: null_mut(),
+    };
+    // SAFETY: a request built as PortCls builds it: live targets (or null), buffers of the stated
+    // sizes, an item of the miniport's table (or a copy of one with other fields).
+    let status = arm.call(|| unsafe { handler(&mut request) });
+    (status, request.ValueSize)
+}
+
+/// `property_raw` for a (`set`, `id`) of the table, GET/SET with `KSPROPERTY_TYPE_TOPOLOGY`.
+pub fn property(
+    arm: &impl Arm,
+    harness: &Harness,
+    set: &GUID,
+    id: u32,
+    verb: u32,
+    instance: &[u8],
+    value: &mut [u8],
+) -> (NTSTATUS, u32) {
+    let Some(item) = item(set, id) else {
+        return (STATUS_NOT_FOUND, 0);
+    };
+    let size = value.len() as u32;
+    property_raw(
+        arm,
+        harness,
+        Target::MidiStream,
+        item,
+        verb | KSPROPERTY_TYPE_TOPOLOGY,
+        instance,
+        value,
+        size,
+    )
+}
+
+/// A tiny collection: one looped 64-frame saw wave, one instrument (bank 0 program 0, every key).
+pub fn tiny_collection() -> Collection {
+    let wave = Wave {
+        sample_rate: 22_050,
+        data: (0..64).map(|n| ((n * 1000) - 32_000) as i16).collect(),
+        sample: Some(SampleInfo {
+            unity_note: 60,
+            sample_loop: Some(Loop {
+                kind: LoopKind::Forward,
+                start: 0,
+                length: 64,
+            }),
+            ..SampleInfo::default()
+        }),
+        name: Some("saw".into()),
+        copyright: None,
+    };
+    let instrument = Instrument {
+        patch: Patch::default(),
+        gm_instrument: false,
+        name: Some("saw".into()),
+        regions: vec![Region {
+            keys: Range::FULL,
+            velocities: Range::FULL,
+            key_group: 0,
+            self_non_exclusive: false,
+            wave_link: WaveLink {
+                wave: 0,
+                ..WaveLink::default()
+            },
+            sample: None,
+            articulation: None,
+        }],
+        articulation: None,
+        copyright: None,
+    };
+    Collection {
+        instruments: vec![instrument],
+        waves: vec![wave],
+        ..Collection::default()
+    }
+}
+
+/// The download buffers of `collection` (DX8 INSTRUMENT2 form), ids from `first_id`.
+pub fn download_buffers(collection: &Collection, first_id: u32) -> Vec<Vec<u8>> {
+    let options = dls::download::build::BuildOptions {
+        instrument2: true,
+        first_id,
+    };
+    dls::download::build::build_downloads(collection, options)
+        .map(|buffers| buffers.into_iter().map(|buffer| buffer.bytes).collect())
+        .unwrap_or_default()
+}
+
+/// `KSPROPERTY_SYNTH_DLS_DOWNLOAD` of one buffer: the status and the handle.
+pub fn download(arm: &impl Arm, harness: &Harness, buffer: &[u8]) -> (NTSTATUS, usize) {
+    let instance = bytes_of(&SYNTH_BUFFER {
+        BufferSize: buffer.len() as u32,
+        BufferAddress: buffer.as_ptr() as *mut c_void,
+    });
+    let mut value = [0u8; size_of::<SYNTHDOWNLOAD>()];
+    let (status, _) = property(
+        arm,
+        harness,
+        &KSPROPSETID_Synth_Dls,
+        KSPROPERTY_SYNTH_DLS_DOWNLOAD,
+        KSPROPERTY_TYPE_GET,
+        &instance,
+        &mut value,
+    );
+    let handle = from_bytes::<usize>(&value);
+    (status, handle)
+}
+
+/// `KSPROPERTY_SYNTH_DLS_UNLOAD` of `handle`.
+pub fn unload(arm: &impl Arm, harness: &Harness, handle: usize) -> NTSTATUS {
+    let mut value = handle.to_le_bytes();
+    property(
+        arm,
+        harness,
+        &KSPROPSETID_Synth_Dls,
+        KSPROPERTY_SYNTH_DLS_UNLOAD,
+        KSPROPERTY_TYPE_SET,
+        &[],
+        &mut value,
+    )
+    .0
+}
+
+/// Peak voices since the last query (`KSPROPERTY_SYNTH_RUNNINGSTATS`; the query restarts it).
+pub fn peak_voices(arm: &impl Arm, harness: &Harness) -> Option<u32> {
+    let mut value = [0u8; size_of::<SYNTH_STATS>()];
+    let (status, _) = property(
+        arm,
+        harness,
+        &KSPROPSETID_Synth,
+        KSPROPERTY_SYNTH_RUNNINGSTATS,
+        KSPROPERTY_TYPE_GET,
+        &[],
+        &mut value,
+    );
+    nt_success(status).then(|| {
+        // SAFETY: the handler wrote a whole SYNTH_STATS; read unaligned.
+        unsafe { value.as_ptr().cast::<SYNTH_STATS>().read_unaligned() }.Voices
+    })
+}
+
+/// How [`Filter::open`] configures the filter.
+#[derive(Clone, Copy, Debug)]
+pub struct Setup {
+    /// Events in the allocator's pool.
+    pub pool: usize,
+    /// Voices.
+    pub voices: u32,
+    /// Channel groups.
+    pub channel_groups: u32,
+    /// Reverb and chorus on.
+    pub effects: bool,
+    /// Output format.
+    pub format: SampleFormat,
+    /// Channels.
+    pub channels: u16,
+    /// Rate.
+    pub rate: u32,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            pool: 512,
+            voices: 24,
+            channel_groups: 2,
+            effects: false,
+            format: SampleFormat::F32,
+            channels: 2,
+            rate: 48_000,
+        }
+    }
+}
+
+/// A filter opened through the ABI: miniport, both streams, running, clock started.
+pub struct Filter {
+    /// The port's side.
+    pub harness: Harness,
+    /// The setup.
+    pub setup: Setup,
+    /// Next render position (frames).
+    pub position: i64,
+    /// Download handles (in download order).
+    pub handles: Vec<usize>,
+    /// The render buffer.
+    pub buffer: Vec<u8>,
+    /// Worst absolute sample seen (F32 output only), and whether any was not finite.
+    pub peak: f32,
+    /// Non-finite samples seen.
+    pub non_finite: u64,
+}
+
+impl Filter {
+    /// Brings a filter up the way the port and dmusic.dll do, every miniport call through `arm`:
+    /// factory, QI, Init, GetDescription, NewStream ×2, QI sink, PORTPARAMETERS, SetState RUN ×2,
+    /// SyncToMaster(start). On failure everything created so far is released.
+    pub fn open(arm: &impl Arm, setup: Setup) -> Result<Filter, StepFailed> {
+        let mut filter = Filter {
+            harness: empty_harness(setup.pool),
+            setup,
+            position: 0,
+            handles: Vec::new(),
+            buffer: vec![0; 4096 * 8],
+            peak: 0.0,
+            non_finite: 0,
+        };
+        filter.bring_up(arm)?;
+        Ok(filter)
+    }
+
+    fn bring_up(&mut self, arm: &impl Arm) -> Result<(), StepFailed> {
+        let harness = &mut self.harness;
+        let mut unknown: *mut c_void = null_mut();
+        let status = arm.call(|| {
+            // SAFETY: `unknown` is writable.
+            unsafe { miniport::create_miniport(HostPlatform, &mut unknown) }
+        });
+        step("create_miniport", status)?;
+        // SAFETY: a live miniport with the adapter's reference.
+        let (status, miniport) = arm.call(|| unsafe { query_interface(unknown, &IID_IMiniportDMus) });
+        // SAFETY: the adapter's reference.
+        arm.call(|| unsafe { release(unknown) });
+        step("QueryInterface(IMiniportDMus)", status)?;
+        harness.miniport = miniport.cast();
+        arm.call(|| harness.init()).map_err(|failed| StepFailed {
+            step: "Init",
+            status: failed.status,
+        })?;
+        arm.call(|| harness.describe()).map_err(|_| StepFailed {
+            step: "GetDescription",
+            status: STATUS_INVALID_PARAMETER,
+        })?;
+        let mut music = portcls_host::harness::music_format();
+        // SAFETY: valid format, live port-side objects.
+        let (status, midi, _) = arm.call(|| unsafe {
+            harness.new_stream_raw(
+                0,
+                DMUS_STREAM_MIDI_RENDER,
+                &mut music,
+                harness.allocator.cast(),
+                harness.clock.cast(),
+            )
+        });
+        step("NewStream(MIDI)", status)?;
+        harness.midi = midi;
+        let mut ks: KSDATAFORMAT_WAVEFORMATEX =
+            wave_format(self.setup.rate, self.setup.channels, self.setup.format);
+        // SAFETY: a valid KSDATAFORMAT_WAVEFORMATEX.
+        let (status, wave, _) = arm.call(|| unsafe {
+            harness.new_stream_raw(
+                1,
+                DMUS_STREAM_WAVE_SINK,
+                (&mut ks as *mut KSDATAFORMAT_WAVEFORMATEX).cast::<KSDATAFORMAT>(),
+                null_mut(),
+                null_mut(),
+            )
+        });
+        step("NewStream(wave)", status)?;
+        harness.wave = wave;
+        // SAFETY: a live stream.
+        let (status, sink) = arm.call(|| unsafe { query_interface(wave, &IID_ISynthSinkDMus) });
+        step("QueryInterface(ISynthSinkDMus)", status)?;
+        harness.sink = sink.cast();
+        let requested = SYNTH_PORTPARAMS {
+            ValidParams: SYNTH_PORTPARAMS_VOICES | SYNTH_PORTPARAMS_CHANNELGROUPS | SYNTH_PORTPARAMS_EFFECTS,
+            Voices: self.setup.voices,
+            ChannelGroups: self.setup.channel_groups,
+            AudioChannels: u32::from(self.setup.channels),
+            SampleRate: self.setup.rate,
+            EffectsFlags: if self.setup.effects { 3 } else { 0 },
+            Share: 0,
+        };
+        let instance = bytes_of(&requested);
+        let mut value = vec![0u8; size_of::<SYNTH_PORTPARAMS>()];
+        let (status, _) = property(
+            arm,
+            harness,
+            &KSPROPSETID_Synth,
+            KSPROPERTY_SYNTH_PORTPARAMETERS,
+            KSPROPERTY_TYPE_GET,
+            &instance,
+            &mut value,
+        );
+        step("PORTPARAMETERS", status)?;
+        self.set_state_both(arm, KSSTATE_RUN, KSSTATE_STOP)?;
+        let harness = &self.harness;
+        step(
+            "SyncToMaster(start)",
+            arm.call(|| harness.sync_to_master(0, true)),
+        )?;
+        Ok(())
+    }
+
+    /// Walks both pins from `from` to `to` (MIDI first going up, wave first going down).
+    pub fn set_state_both(&self, arm: &impl Arm, to: KSSTATE, from: KSSTATE) -> Result<(), StepFailed> {
+        let harness = &self.harness;
+        let order = if to > from {
+            [harness.midi, harness.wave]
+        } else {
+            [harness.wave, harness.midi]
+        };
+        for stream in order {
+            if stream.is_null() {
+                continue;
+            }
+            // SAFETY: a live stream of this harness.
+            arm.call(|| unsafe { harness.transition(stream, to, from) })
+                .map_err(|failed| StepFailed {
+                    step: "SetState",
+                    status: failed.status,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Downloads every buffer; records the handles.
+    pub fn download_all(&mut self, arm: &impl Arm, buffers: &[Vec<u8>]) -> Result<(), StepFailed> {
+        for buffer in buffers {
+            let (status, handle) = download(arm, &self.harness, buffer);
+            step("DOWNLOAD", status)?;
+            self.handles.push(handle);
+        }
+        Ok(())
+    }
+
+    /// Unloads every download (newest first).
+    pub fn unload_all(&mut self, arm: &impl Arm) -> Result<(), StepFailed> {
+        while let Some(handle) = self.handles.pop() {
+            let status = unload(arm, &self.harness, handle);
+            if !nt_success(status) {
+                self.handles.push(handle);
+                return Err(StepFailed {
+                    step: "UNLOAD",
+                    status,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Block align of the output.
+    pub fn block_align(&self) -> usize {
+        usize::from(self.setup.channels) * self.setup.format.bytes()
+    }
+
+    /// One wave-sink period: clock, SyncToMaster, Render (`frames` ≤ 4096). Checks F32 output.
+    pub fn render(&mut self, arm: &impl Arm, frames: u32) {
+        let frames = frames.clamp(1, 4096);
+        let rate = i64::from(self.setup.rate);
+        let now = self.position * 10_000_000 / rate;
+        self.harness.clock().set(now);
+        let harness = &self.harness;
+        arm.call(|| harness.sync_to_master(now, false));
+        let block_align = self.block_align();
+        let bytes = frames as usize * block_align;
+        let buffer = &mut self.buffer[..bytes];
+        buffer.fill(0xA5);
+        let position = self.position;
+        arm.call(|| harness.render(buffer, frames, position, block_align));
+        if self.setup.format == SampleFormat::F32 {
+            for sample in buffer.chunks_exact(4) {
+                let value = f32::from_le_bytes([sample[0], sample[1], sample[2], sample[3]]);
+                if value.is_finite() {
+                    self.peak = self.peak.max(value.abs());
+                } else {
+                    self.non_finite += 1;
+                }
+            }
+        }
+        self.position += i64::from(frames);
+    }
+
+    /// The master time at the current render position.
+    pub fn now(&self) -> i64 {
+        self.position * 10_000_000 / i64::from(self.setup.rate)
+    }
+
+    /// Sends MIDI messages (each `(time, group, bytes)`) as one chain at DISPATCH_LEVEL.
+    pub fn send(&self, arm: &impl Arm, events: &[portcls_host::unpack::MidiEvent]) -> NTSTATUS {
+        let (chain, _) = portcls_host::unpack::to_kernel_events(self.harness.allocator(), events);
+        if chain.is_null() {
+            return STATUS_SUCCESS;
+        }
+        let harness = &self.harness;
+        // SAFETY: a chain of this harness's allocator's events, handed over.
+        arm.call(|| unsafe { harness.put_message(chain) })
+    }
+
+    /// Stops, unloads, releases everything through `arm`, then checks the books.
+    pub fn close(mut self, arm: &impl Arm) -> Books {
+        let _ = self.set_state_both(arm, KSSTATE_STOP, KSSTATE_RUN);
+        let unload = self.unload_all(arm);
+        let harness = &mut self.harness;
+        arm.call(|| harness.release_miniport_side());
+        let mut books = Books::of(&self.harness);
+        books.unload_failed = unload.err();
+        books.non_finite = self.non_finite;
+        books
+    }
+}
+
+/// The accounting at the end of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Books {
+    /// Events out of the allocator.
+    pub events_out: u64,
+    /// Events back.
+    pub events_back: u64,
+    /// Double or foreign returns.
+    pub bad_returns: u64,
+    /// References the miniport still holds on port, allocator, clock.
+    pub foreign_references: (u32, u32, u32),
+    /// An unload that failed at close.
+    pub unload_failed: Option<StepFailed>,
+    /// Non-finite output samples.
+    pub non_finite: u64,
+}
+
+impl Books {
+    /// Reads the books of `harness` (after `release_miniport_side`).
+    pub fn of(harness: &Harness) -> Books {
+        let counters = harness.allocator().counters();
+        Books {
+            events_out: counters.events_out,
+            events_back: counters.events_back,
+            bad_returns: counters.double_returns + counters.foreign_returns,
+            foreign_references: harness.foreign_references(),
+            unload_failed: None,
+            non_finite: 0,
+        }
+    }
+
+    /// Panics with the books when they do not balance.
+    pub fn assert_balanced(&self) {
+        assert_eq!(
+            self.events_out, self.events_back,
+            "events out != events back: {self:?}"
+        );
+        assert_eq!(self.bad_returns, 0, "bad returns: {self:?}");
+        assert_eq!(
+            self.foreign_references,
+            (0, 0, 0),
+            "references left on port objects: {self:?}"
+        );
+        assert_eq!(self.non_finite, 0, "non-finite output: {self:?}");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Fuzz decoding.
+
+/// Reads fuzzer bytes front to back; zeros once exhausted.
+pub struct Cursor<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor over `data`.
+    pub fn new(data: &'a [u8]) -> Self {
+        Self { data }
+    }
+    /// Whether bytes remain.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+    /// One byte.
+    pub fn u8(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((&byte, rest)) => {
+                self.data = rest;
+                byte
+            }
+            None => 0,
+        }
+    }
+    /// A little-endian u16.
+    pub fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.u8(), self.u8()])
+    }
+    /// A little-endian u32.
+    pub fn u32(&mut self) -> u32 {
+        u32::from_le_bytes([self.u8(), self.u8(), self.u8(), self.u8()])
+    }
+    /// A little-endian u64.
+    pub fn u64(&mut self) -> u64 {
+        u64::from(self.u32()) | u64::from(self.u32()) << 32
+    }
+    /// Up to `count` bytes (fewer when exhausted).
+    pub fn bytes(&mut self, count: usize) -> &'a [u8] {
+        let (head, rest) = self.data.split_at(count.min(self.data.len()));
+        self.data = rest;
+        head
+    }
+}
+
+/// Statuses a property request may legitimately return (anything else is a finding).
+pub const PROPERTY_STATUSES: [NTSTATUS; 11] = [
+    STATUS_SUCCESS,
+    STATUS_NOT_ALL_ASSIGNED,
+    STATUS_BUFFER_OVERFLOW,
+    STATUS_BUFFER_TOO_SMALL,
+    STATUS_INVALID_PARAMETER,
+    STATUS_INVALID_DEVICE_REQUEST,
+    STATUS_INVALID_DEVICE_STATE,
+    STATUS_INVALID_HANDLE,
+    STATUS_INSUFFICIENT_RESOURCES,
+    STATUS_NOT_IMPLEMENTED,
+    miniport::error::STATUS_ACCESS_VIOLATION,
+];
+
+fn is_download_status(status: NTSTATUS) -> bool {
+    // The DLS crate's own table (DMUS_E_* or STATUS_*): any error code is acceptable for a refused
+    // download as long as it is an error.
+    !nt_success(status)
+}
+
+/// A setup small enough that a fuzz input can open a fresh filter each time.
+pub fn fuzz_setup() -> Setup {
+    Setup {
+        pool: 256,
+        voices: 8,
+        channel_groups: 2,
+        effects: false,
+        format: SampleFormat::F32,
+        channels: 2,
+        rate: 22_050,
+    }
+}
+
+/// Opens a fresh small filter with the tiny instrument downloaded (as the fuzz targets start).
+pub fn fuzz_filter() -> Filter {
+    let mut filter = Filter::open(&NoArm, fuzz_setup()).expect("open filter");
+    let buffers = download_buffers(&tiny_collection(), 1);
+    filter
+        .download_all(&NoArm, &buffers)
+        .expect("download the tiny collection");
+    filter
+}
+
+const SETS: [GUID; 5] = [
+    KSPROPSETID_Synth,
+    KSPROPSETID_Synth_Dls,
+    GUID_DMUS_PROP_Effects,
+    GUID_DMUS_PROP_WavesReverb,
+    GUID_DMUS_PROP_DLS1,
+];
+
+/// The property fuzz target: `data` is a sequence of property requests (any item of the table or
+/// a forged item with any set/id/flags, any verb bits, any target, any instance and value sizes
+/// and contents; DOWNLOAD instances point at fuzzer bytes), interleaved with renders and notes.
+/// Checks after each request: a status from [`PROPERTY_STATUSES`] (or any error for DOWNLOAD), a
+/// `ValueSize` within the buffer on success, 0 on failure other than a size query; at the end
+/// the books balance and the output stayed finite.
+pub fn property_input(data: &[u8]) -> InputStats {
+    let mut stats = InputStats::default();
+    let mut filter = fuzz_filter();
+    let mut cursor = Cursor::new(data);
+    let mut requests = 0;
+    while !cursor.is_empty() && requests < 64 {
+        requests += 1;
+        let op = cursor.u8();
+        match op % 16 {
+            14 => {
+                let frames = u32::from(cursor.u16() % 2048) + 1;
+                filter.render(&NoArm, frames);
+                continue;
+            }
+            15 => {
+                let key = cursor.u8() & 0x7F;
+                let channel = cursor.u8() & 0x0F;
+                let event = portcls_host::unpack::MidiEvent {
+                    time: 0,
+                    channel_group: 1,
+                    bytes: vec![0x90 | channel, key, 100],
+                };
+                assert_eq!(filter.send(&NoArm, &[event]), STATUS_SUCCESS);
+                continue;
+            }
+            _ => {}
+        }
+        let selector = cursor.u8() as usize;
+        let forged;
+        let item: &PCPROPERTY_ITEM = if selector < PROPERTY_ITEMS.len() * 7 {
+            &PROPERTY_ITEMS[selector % PROPERTY_ITEMS.len()]
+        } else {
+            // A forged item: the handler must not trust more than the port guarantees.
+            let template = PROPERTY_ITEMS[selector % PROPERTY_ITEMS.len()];
+            let set: &'static GUID = &SETS[usize::from(cursor.u8()) % SETS.len()];
+            forged = PCPROPERTY_ITEM {
+                Set: set,
+                Id: cursor.u32() % 24,
+                Flags: cursor.u32(),
+                Handler: template.Handler,
+            };
+            &forged
+        };
+        let verb = match cursor.u8() % 8 {
+            0 => cursor.u32(),
+            1..=3 => KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_TOPOLOGY,
+            4 | 5 => KSPROPERTY_TYPE_SET | KSPROPERTY_TYPE_TOPOLOGY,
+            6 => KSPROPERTY_TYPE_BASICSUPPORT | KSPROPERTY_TYPE_TOPOLOGY,
+            _ => KSPROPERTY_TYPE_GET,
+        };
+        let target = match cursor.u8() % 8 {
+            0 => Target::WaveStream,
+            1 => Target::Filter,
+            2 => Target::Nothing,
+            _ => Target::MidiStream,
+        };
+        let instance_size = usize::from(cursor.u8() % 64);
+        let mut instance = cursor.bytes(instance_size).to_vec();
+        instance.resize(instance_size, 0);
+        let value_size = usize::from(cursor.u16() % 600);
+        let mut value = cursor.bytes(value_size).to_vec();
+        value.resize(value_size, 0);
+        // SAFETY: the item's set pointer is a static GUID.
+        let set = unsafe { *item.Set };
+        let is_download = set == KSPROPSETID_Synth_Dls && item.Id == KSPROPERTY_SYNTH_DLS_DOWNLOAD;
+        let payload;
+        if is_download {
+            // The kernel captures the caller's buffer after probing it; here the buffer is always
+            // readable and its size truthful, its contents arbitrary.
+            let length = usize::from(cursor.u16()) % 8192;
+            payload = cursor.bytes(length).to_vec();
+            if instance.len() >= size_of::<SYNTH_BUFFER>() {
+                let buffer = SYNTH_BUFFER {
+                    BufferSize: payload.len() as u32,
+                    BufferAddress: if payload.is_empty() || instance[0] & 0x80 != 0 {
+                        null_mut()
+                    } else {
+                        payload.as_ptr() as *mut c_void
+                    },
+                };
+                instance[..size_of::<SYNTH_BUFFER>()].copy_from_slice(&bytes_of(&buffer));
+            } else if instance.len() >= 8 {
+                // The 32-bit layout: no 32-bit address is readable in this process; 0 is refused.
+                instance[4..8].fill(0);
+            }
+        }
+        let (status, written) = property_raw(
+            &NoArm,
+            &filter.harness,
+            target,
+            item,
+            verb,
+            &instance,
+            &mut value,
+            value_size as u32,
+        );
+        let download_error = is_download && is_download_status(status);
+        assert!(
+            PROPERTY_STATUSES.contains(&status) || download_error,
+            "unexpected status {status:#x} for set {set:?} id {} verb {verb:#x}",
+            item.Id
+        );
+        if nt_success(status) {
+            assert!(
+                written as usize <= value_size,
+                "ValueSize {written} beyond the buffer {value_size}"
+            );
+        } else if status != STATUS_BUFFER_OVERFLOW {
+            assert_eq!(written, 0, "failure {status:#x} left ValueSize {written}");
+        }
+        stats.requests += 1;
+        if nt_success(status) {
+            stats.successes += 1;
+        }
+        if is_download && nt_success(status) && value_size >= size_of::<usize>() {
+            stats.downloads += 1;
+            filter.handles.push(from_bytes::<usize>(&value));
+        }
+        if set == KSPROPSETID_Synth && item.Id == KSPROPERTY_SYNTH_VOLUME && nt_success(status) {
+            // Gain changes must never produce non-finite output: render a little right away.
+            filter.render(&NoArm, 64);
+        }
+    }
+    filter.render(&NoArm, 256);
+    let books = filter.close(&NoArm);
+    assert_eq!(books.non_finite, 0, "non-finite output");
+    assert_eq!(books.events_out, books.events_back);
+    assert_eq!(books.bad_returns, 0);
+    assert_eq!(books.foreign_references, (0, 0, 0));
+    stats
+}
+
+/// What a fuzz input did (for the seed checks).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct InputStats {
+    /// Property requests made.
+    pub requests: u32,
+    /// Of which succeeded.
+    pub successes: u32,
+    /// Downloads that succeeded.
+    pub downloads: u32,
+    /// Events handed to PutMessage.
+    pub events: u64,
+    /// Peak absolute output sample.
+    pub peak: f32,
+}
+
+/// Builds one arbitrary kernel event from the allocator (the union filled truthfully, everything
+/// else arbitrary), with a package sub-chain up to `depth` levels. Returns null when the pool is dry.
+fn fuzz_event(
+    allocator: &EventAllocator,
+    cursor: &mut Cursor<'_>,
+    depth: u32,
+    budget: &mut u32,
+) -> PDMUS_KERNEL_EVENT {
+    if *budget == 0 {
+        return null_mut();
+    }
+    *budget -= 1;
+    let event = allocator.get_message();
+    if event.is_null() {
+        return null_mut();
+    }
+    // SAFETY: a fresh event from the pool, exclusively ours until handed over.
+    let kernel: &mut DMUS_KERNEL_EVENT = unsafe { &mut *event };
+    let kind = cursor.u8();
+    kernel.cbStruct = cursor.u8();
+    kernel.usFlags = cursor.u16() & !portcls_sys::DMUS_KEF_PACKAGE_EVENT;
+    kernel.usChannelGroup = match cursor.u8() % 4 {
+        0 => cursor.u16(),
+        1 => 0,
+        2 => 2,
+        _ => 1,
+    };
+    kernel.ullPresTime100ns = match cursor.u8() % 4 {
+        0 => cursor.u64() as i64,
+        1 => i64::from(cursor.u16()) * 1000,
+        _ => 0,
+    };
+    kernel.ullBytePosition = cursor.u64();
+    match kind % 8 {
+        // A package (depth permitting): a nested chain.
+        0 | 1 if depth > 0 => {
+            let count = cursor.u8() % 6;
+            let mut head: PDMUS_KERNEL_EVENT = null_mut();
+            let mut tail: PDMUS_KERNEL_EVENT = null_mut();
+            for _ in 0..count {
+                let sub = fuzz_event(allocator, cursor, depth - 1, budget);
+                if sub.is_null() {
+                    break;
+                }
+                if tail.is_null() {
+                    head = sub;
+                } else {
+                    // SAFETY: `tail` is one of ours.
+                    unsafe { (*tail).pNextEvt = sub };
+                }
+                tail = sub;
+            }
+            kernel.set_package();
+            kernel.uData.pPackageEvt = head;
+            kernel.cbEvent = cursor.u16();
+        }
+        // A long event: a buffer of the pool, `cbEvent` ≤ its size.
+        2 | 3 => {
+            let size = usize::from(cursor.u16()) % (allocator.buffer_size() + 1);
+            let buffer = allocator.get_buffer();
+            if buffer.is_null() {
+                kernel.cbEvent = 0;
+            } else {
+                let bytes = cursor.bytes(size);
+                // SAFETY: the buffer holds `buffer_size` ≥ size bytes.
+                unsafe {
+                    std::ptr::write_bytes(buffer, 0xF7, size);
+                    std::ptr::copy_nonoverlapping(bytes.as_ptr(), buffer, bytes.len());
+                }
+                kernel.cbEvent = size as u16;
+                if size <= size_of::<usize>() {
+                    // Declared short: the port would have put the bytes inline.
+                    kernel.short_data_mut()[..size].copy_from_slice(&bytes[..bytes.len().min(size)]);
+                    allocator_put_buffer(allocator, buffer);
+                } else {
+                    kernel.uData.pbData = buffer;
+                    allocator.attach_buffer(event, buffer);
+                }
+            }
+        }
+        // A long event whose pointer is null (the miniport must count it, not read it).
+        4 if depth > 0 => {
+            kernel.cbEvent = cursor.u16().max(9);
+            kernel.uData.pbData = null_mut();
+        }
+        // A short event: up to 8 inline bytes.
+        _ => {
+            let size = usize::from(cursor.u8()) % (size_of::<usize>() + 1);
+            let bytes = cursor.bytes(size);
+            kernel.short_data_mut()[..bytes.len()].copy_from_slice(bytes);
+            kernel.cbEvent = size as u16;
+        }
+    }
+    event
+}
+
+fn allocator_ptr(allocator: &EventAllocator) -> *mut portcls_sys::IAllocatorMXF {
+    (allocator as *const EventAllocator).cast_mut().cast()
+}
+
+fn allocator_put_buffer(allocator: &EventAllocator, buffer: *mut u8) {
+    let object = allocator_ptr(allocator);
+    // SAFETY: the host allocator's own PutBuffer on a buffer it handed out.
+    unsafe { ((*(*object).lpVtbl).PutBuffer)(object, buffer) };
+}
+
+/// The event-chain fuzz target: `data` is a sequence of chains (any flags, sizes, channel groups,
+/// times; packages nested up to 4 deep; long events of any length up to the buffer; SysEx split
+/// anywhere) handed to `PutMessage` at DISPATCH_LEVEL, interleaved with renders, state changes and
+/// SyncToMaster. Checks: PutMessage succeeds and returns every event at once (nothing outstanding
+/// after the call), no allocation at DISPATCH_LEVEL (when the guarded allocator is installed, the
+/// count must not move), output finite, books balanced at the end.
+pub fn event_chain_input(data: &[u8]) -> InputStats {
+    let mut stats = InputStats::default();
+    let mut filter = fuzz_filter();
+    let mut cursor = Cursor::new(data);
+    let mut chains = 0;
+    let dispatch_before = portcls_host::platform::dispatch_allocations();
+    while !cursor.is_empty() && chains < 48 {
+        chains += 1;
+        match cursor.u8() % 10 {
+            0 => {
+                let frames = u32::from(cursor.u16() % 2048) + 1;
+                filter.render(&NoArm, frames);
+            }
+            1 => {
+                let to = KSSTATE::from(cursor.u8() % 4);
+                let stream = if cursor.u8() & 1 == 0 {
+                    filter.harness.midi
+                } else {
+                    filter.harness.wave
+                };
+                // SAFETY: a live stream; any KSSTATE value.
+                let status = unsafe { filter.harness.set_state(stream, to) };
+                assert_eq!(status, STATUS_SUCCESS);
+            }
+            2 => {
+                let time = cursor.u64() as i64 % 10_000_000_000;
+                assert_eq!(
+                    filter.harness.sync_to_master(time, cursor.u8() & 1 == 0),
+                    STATUS_SUCCESS
+                );
+            }
+            _ => {
+                let count = cursor.u8() % 24 + 1;
+                let mut budget = 200u32;
+                let allocator = filter.harness.allocator();
+                let mut head: PDMUS_KERNEL_EVENT = null_mut();
+                let mut tail: PDMUS_KERNEL_EVENT = null_mut();
+                for _ in 0..count {
+                    let event = fuzz_event(allocator, &mut cursor, 4, &mut budget);
+                    if event.is_null() {
+                        break;
+                    }
+                    if tail.is_null() {
+                        head = event;
+                    } else {
+                        // SAFETY: `tail` is one of ours.
+                        unsafe { (*tail).pNextEvt = event };
+                    }
+                    tail = event;
+                }
+                if head.is_null() {
+                    continue;
+                }
+                let stream = if cursor.u8().is_multiple_of(8) {
+                    filter.harness.wave
+                } else {
+                    filter.harness.midi
+                };
+                let status = {
+                    let _dispatch = raise_irql(miniport::Irql::DISPATCH);
+                    // SAFETY: a live stream; the chain is ours to hand over.
+                    unsafe { ((*(*stream).lpVtbl).PutMessage)(stream, head) }
+                };
+                assert_eq!(status, STATUS_SUCCESS);
+                let counters = filter.harness.allocator().counters();
+                assert_eq!(counters.outstanding, 0, "PutMessage kept events: {counters:?}");
+                stats.events = counters.events_back;
+            }
+        }
+    }
+    filter.render(&NoArm, 512);
+    assert_eq!(
+        portcls_host::platform::dispatch_allocations(),
+        dispatch_before,
+        "allocation at DISPATCH_LEVEL"
+    );
+    stats.peak = filter.peak;
+    let books = filter.close(&NoArm);
+    books.assert_balanced();
+    stats
+}
+
+/// Dense random MIDI for the soak: notes on and off, controllers, pitch bends, program changes,
+/// pressure, occasional SysEx (GM on, master volume), spread over `groups` channel groups.
+pub fn random_midi(
+    rng: &mut Rng,
+    count: usize,
+    groups: u32,
+    time: i64,
+) -> Vec<portcls_host::unpack::MidiEvent> {
+    (0..count)
+        .map(|_| {
+            let channel = rng.byte() & 0x0F;
+            let bytes = match rng.below(20) {
+                0..=7 => vec![0x90 | channel, rng.byte() & 0x7F, rng.byte() & 0x7F],
+                8..=12 => vec![0x80 | channel, rng.byte() & 0x7F, rng.byte() & 0x7F],
+                13 | 14 => vec![0xB0 | channel, rng.byte() & 0x7F, rng.byte() & 0x7F],
+                15 => vec![0xE0 | channel, rng.byte() & 0x7F, rng.byte() & 0x7F],
+                16 => vec![0xC0 | channel, rng.byte() & 0x7F],
+                17 => vec![0xD0 | channel, rng.byte() & 0x7F],
+                18 => vec![0xF0, 0x7F, 0x7F, 0x04, 0x01, 0x00, rng.byte() & 0x7F, 0xF7],
+                _ => vec![0xF0, 0x7E, 0x7F, 0x09, 0x01, 0xF7],
+            };
+            portcls_host::unpack::MidiEvent {
+                time: time + rng.below(200_000) as i64,
+                channel_group: 1 + rng.below(u64::from(groups.max(1))) as u32,
+                bytes,
+            }
+        })
+        .collect()
+}
+
+/// All notes off (CC 123) and all sound off (CC 120) on every channel of every group.
+pub fn all_notes_off(groups: u32) -> Vec<portcls_host::unpack::MidiEvent> {
+    let mut events = Vec::new();
+    for group in 1..=groups {
+        for channel in 0..16u8 {
+            for controller in [64u8, 123] {
+                events.push(portcls_host::unpack::MidiEvent {
+                    time: 0,
+                    channel_group: group,
+                    bytes: vec![0xB0 | channel, controller, 0],
+                });
+            }
+        }
+    }
+    events
+}
