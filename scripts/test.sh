@@ -28,7 +28,14 @@ fi
 # ---- Rust toolchain pieces ---------------------------------------------------------------------
 step "rustup components and Windows targets"
 rustup component add clippy rustfmt >/dev/null 2>&1 || true
-rustup target add x86_64-pc-windows-msvc aarch64-pc-windows-msvc >/dev/null
+rustup target add x86_64-pc-windows-msvc aarch64-pc-windows-msvc i686-pc-windows-msvc >/dev/null
+
+# The spessasynth_core interop tests (crates/dls/tests/js) need the pinned npm package.
+step "npm ci (spessasynth_core for the DLS interop tests)"
+(cd crates/dls/tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+# Tests that need an installed peer (mingw, node, FluidR3_GM) fail instead of skipping.
+export CI=true
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -42,6 +49,9 @@ if ((quick == 0)); then
         step "no_std kernel crates on $target"
         cargo check --locked --target "$target" -p portcls-sys -p dls -p synth -p miniport -p gm-bank
     done
+    # x86 layouts are asserted at compile time from the golden layout table.
+    step "portcls-sys on i686-pc-windows-msvc"
+    cargo check --locked --target i686-pc-windows-msvc -p portcls-sys
 fi
 
 step "cargo test --workspace"
