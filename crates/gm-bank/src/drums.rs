@@ -446,9 +446,10 @@ pub(crate) fn render(which: D, rate: u32) -> Result<Wave, BankError> {
         sample_rate: rate,
         data: dsp::to_i16(&out, 0.9)?,
         sample: Some(SampleInfo::default()),
-        name: DRUM_WAVES
+        name: Some(crate::text(&[DRUM_WAVES
             .get(which as usize)
-            .map(|name| alloc::string::String::from(*name)),
+            .copied()
+            .unwrap_or("drum")])?),
         copyright: None,
     })
 }

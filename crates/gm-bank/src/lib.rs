@@ -52,6 +52,17 @@ impl core::fmt::Display for BankError {
     }
 }
 
+/// Copies `parts` into a new string, allocating fallibly.
+pub(crate) fn text(parts: &[&str]) -> Result<String, BankError> {
+    let mut out = String::new();
+    out.try_reserve_exact(parts.iter().map(|part| part.len()).sum())
+        .map_err(|_| BankError::OutOfMemory)?;
+    for part in parts {
+        out.push_str(part);
+    }
+    Ok(out)
+}
+
 /// The collection's name (`INAM`).
 pub const BANK_NAME: &str = "dmksynth GM";
 
@@ -126,7 +137,7 @@ pub fn build(sample_rate_hint: u32) -> Result<Collection, BankError> {
                 drums: false,
             },
             gm_instrument: true,
-            name: Some(String::from(program.name)),
+            name: Some(text(&[program.name])?),
             regions,
             articulation: Some(articulation::articulation(&program.shape)?),
             copyright: None,
@@ -164,7 +175,7 @@ pub fn build(sample_rate_hint: u32) -> Result<Collection, BankError> {
             drums: true,
         },
         gm_instrument: true,
-        name: Some(String::from("Standard Kit")),
+        name: Some(text(&["Standard Kit"])?),
         regions,
         articulation: None,
         copyright: None,
@@ -176,14 +187,14 @@ pub fn build(sample_rate_hint: u32) -> Result<Collection, BankError> {
         version: Some((1, 0)),
         dlid: Some(*b"dmksynth-gm-bank"),
         info: Info {
-            name: Some(String::from(BANK_NAME)),
-            copyright: Some(String::from(
+            name: Some(text(&[BANK_NAME])?),
+            copyright: Some(text(&[
                 "dmksynth authors, MIT OR Apache-2.0 (procedurally synthesized)",
-            )),
-            comment: Some(String::from(
+            ])?),
+            comment: Some(text(&[
                 "General MIDI set synthesized by the gm-bank crate; no recorded samples",
-            )),
-            software: Some(String::from("dmksynth gm-bank")),
+            ])?),
+            software: Some(text(&["dmksynth gm-bank"])?),
         },
     })
 }

@@ -171,6 +171,16 @@ fn seed(timbre_index: usize, root: u8) -> u32 {
     (timbre_index as u32).wrapping_mul(0x9E37_79B9) ^ u32::from(root).wrapping_mul(0x85EB_CA6B) ^ 0x5bd1_e995
 }
 
+/// The name of a range's root key (the roots of [`THREE`] and [`ONE`]).
+const fn root_name(root: u8) -> &'static str {
+    match root {
+        36 => "C2",
+        60 => "C4",
+        84 => "C6",
+        _ => "",
+    }
+}
+
 /// Renders the wave of `timbre` for the range `(low, high, root)`.
 pub(crate) fn render(
     timbre: &Timbre,
@@ -319,7 +329,7 @@ pub(crate) fn render(
         sample_rate: rate,
         data: dsp::to_i16(&buffer, 0.9)?,
         sample: Some(info),
-        name: Some(alloc::format!("{} {}", timbre.name, root)),
+        name: Some(crate::text(&[timbre.name, " ", root_name(root)])?),
         copyright: None,
     })
 }
