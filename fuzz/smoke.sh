@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Short fuzz smoke of every target (CI). Each target runs for FUZZ_SECONDS (default 15) from its
+# Short fuzz smoke of every target (CI). Each target runs for FUZZ_SECONDS (default 12) from its
 # seed corpus; any crash, timeout or leak fails the run. Long runs: fuzz/run-long.sh.
 set -euo pipefail
 cd "$(dirname "$0")"
-seconds="${FUZZ_SECONDS:-15}"
+seconds="${FUZZ_SECONDS:-12}"
 rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 targets=$(cargo +nightly fuzz list)

@@ -10,5 +10,5 @@ use libfuzzer_sys::fuzz_target;
 static ALLOCATOR: portcls_host::GuardedAllocator = portcls_host::GuardedAllocator;
 
 fuzz_target!(|data: &[u8]| {
-    reliability::drive::event_chain_input(data);
+    reliability::drive::event_chain_input_persistent(data);
 });

@@ -10,5 +10,5 @@ use libfuzzer_sys::fuzz_target;
 static ALLOCATOR: portcls_host::GuardedAllocator = portcls_host::GuardedAllocator;
 
 fuzz_target!(|data: &[u8]| {
-    reliability::drive::property_input(data);
+    reliability::drive::property_input_persistent(data);
 });

@@ -91,3 +91,17 @@ fn event_chain_seeds_and_regressions_replay() {
         }
     }
 }
+
+/// The persistent drivers the fuzz targets run (one filter reset between inputs, closed and
+/// checked every PERSISTENT_INPUTS inputs) hold the same invariants.
+#[test]
+fn persistent_drivers_reset_cleanly() {
+    use reliability::drive::{PERSISTENT_INPUTS, event_chain_input_persistent, property_input_persistent};
+    let inputs = random_inputs(3, PERSISTENT_INPUTS as usize + 10, 1024);
+    for input in &inputs {
+        property_input_persistent(input);
+    }
+    for input in &inputs {
+        event_chain_input_persistent(input);
+    }
+}
