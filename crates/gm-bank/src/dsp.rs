@@ -173,10 +173,11 @@ impl BandPass {
 
 /// A Karplus-Strong plucked string of period `period` samples, rendered for `length` samples.
 ///
-/// The loop filter is the symmetric three-tap average (0.25, 0.5, 0.25), whose delay is exactly
-/// one sample, so the tone's period is exactly `period` samples and its last `period` samples
-/// make a near-seamless loop. `brightness` (0..1) shapes the excitation; `damping` (0..1, close
-/// to 1) is the loop gain.
+/// The loop filter is a symmetric three-tap low-pass (c, 1 − 2c, c), whose delay is exactly one
+/// sample whatever c, so the tone's period is exactly `period` samples and its last `period`
+/// samples make a near-seamless loop. `brightness` (0..1) shapes the excitation and sets c (0.25,
+/// the classic dull string, down to 0.05, a bright one that keeps its upper partials); `damping`
+/// (0..1, close to 1) is the loop gain.
 pub(crate) fn pluck(
     period: usize,
     length: usize,
@@ -187,6 +188,8 @@ pub(crate) fn pluck(
 ) -> Result<Vec<f32>, BankError> {
     let mut out = zeroed(length)?;
     let delay = period.saturating_sub(1).max(2);
+    let side = 0.25 - 0.2 * brightness.clamp(0.0, 1.0);
+    let centre = 1.0 - 2.0 * side;
     let mut smoother = OnePole::low_pass(200.0 + 9_000.0 * brightness * brightness, rate);
     // Excitation: one period of filtered noise, with the DC removed.
     let mut excitation = zeroed(period.max(1))?;
@@ -207,7 +210,9 @@ pub(crate) fn pluck(
                 .unwrap_or(0.0)
         };
         let value = damping
-            * (0.25 * back(delay) + 0.5 * back(delay.wrapping_add(1)) + 0.25 * back(delay.wrapping_add(2)));
+            * (side * back(delay)
+                + centre * back(delay.wrapping_add(1))
+                + side * back(delay.wrapping_add(2)));
         if let Some(sample) = out.get_mut(time) {
             *sample += value;
         }

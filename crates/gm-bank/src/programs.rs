@@ -118,9 +118,9 @@ const BOWED: Spectrum = Spectrum::Formant(
     [
         (450.0, 250.0, 1.0),
         (1_500.0, 700.0, 0.6),
-        (3_000.0, 1_200.0, 0.35),
+        (3_000.0, 1_200.0, 0.5),
     ],
-    0.9,
+    0.7,
 );
 
 /// Every timbre, indexed by [`T`].
@@ -189,7 +189,7 @@ pub(crate) const TIMBRES: [Timbre; 49] = [
     ),
     additive(
         "organ church",
-        Spectrum::Drawbars([8, 6, 8, 8, 6, 8, 0, 4, 6]),
+        Spectrum::Drawbars([8, 6, 8, 8, 7, 8, 5, 6, 8]),
         None,
     ),
     additive("reed organ", Spectrum::Reed(0.2), None),
@@ -251,12 +251,12 @@ pub(crate) const TIMBRES: [Timbre; 49] = [
     additive("clarinet", Spectrum::Reed(0.05), attack(0.05, 0.0, 0.1, 2_500.0)),
     additive(
         "flute",
-        Spectrum::Table(&[1.0, 0.25, 0.08, 0.03]),
+        Spectrum::Table(&[1.0, 0.4, 0.2, 0.1, 0.05, 0.03, 0.02]),
         attack(0.1, 0.5, 0.4, 4_000.0),
     ),
     additive(
         "recorder",
-        Spectrum::Table(&[1.0, 0.05, 0.12, 0.02]),
+        Spectrum::Table(&[1.0, 0.1, 0.3, 0.05, 0.1, 0.02, 0.03]),
         attack(0.06, 0.5, 0.25, 3_000.0),
     ),
     additive("sine", Spectrum::Table(&[1.0]), None),
@@ -566,19 +566,19 @@ pub(crate) static PROGRAMS: [Program; 128] = [
     program(
         "Violin",
         T::Bowed,
-        held(0.08, 0.25).vibrato(5.5, 18.0, 0.35).filter(5_000.0, 0.0),
+        held(0.08, 0.25).vibrato(5.5, 18.0, 0.35).filter(8_000.0, 0.0),
         -6.0,
     ),
     program(
         "Viola",
         T::Bowed,
-        held(0.09, 0.25).vibrato(5.2, 16.0, 0.35).filter(3_500.0, 0.0),
+        held(0.09, 0.25).vibrato(5.2, 16.0, 0.35).filter(6_000.0, 0.0),
         -6.0,
     ),
     program(
         "Cello",
         T::Bowed,
-        held(0.1, 0.3).vibrato(5.0, 15.0, 0.35).filter(2_500.0, 0.0),
+        held(0.1, 0.3).vibrato(5.0, 15.0, 0.35).filter(4_500.0, 0.0),
         -5.0,
     ),
     program(
@@ -966,7 +966,7 @@ pub(crate) static PROGRAMS: [Program; 128] = [
     program(
         "Fiddle",
         T::Bowed,
-        held(0.05, 0.2).vibrato(6.0, 20.0, 0.2).filter(4_000.0, 2.0),
+        held(0.05, 0.2).vibrato(6.0, 20.0, 0.2).filter(7_000.0, 2.0),
         -6.0,
     ),
     program(
