@@ -128,12 +128,17 @@ fn dense_events(seconds: f64) -> Vec<TimedEvent> {
 }
 
 fn throughput(label: &str, interpolation: Interpolation, filter: bool, effects: bool) {
+    throughput_with(label, &dense_events(20.0), || {
+        build(256, interpolation, filter, effects)
+    });
+}
+
+fn throughput_with(label: &str, events: &[TimedEvent], make: impl Fn() -> Engine) {
     let seconds = 20.0;
-    let events = dense_events(seconds);
     let mut best = f64::MAX;
     let mut result = (0.0, 0.0, 0.0);
     for _ in 0..2 {
-        let mut engine = build(256, interpolation, filter, effects);
+        let mut engine = make();
         let mut out = vec![0.0f32; BLOCK * 2];
         let mut next = 0;
         let blocks = (seconds * f64::from(RATE)) as usize / BLOCK;
@@ -226,6 +231,85 @@ fn worst_case(voices: u32) {
     );
 }
 
+const FLUID_R3: &str = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
+
+/// FluidR3_GM through the SF2 import, 1024 voices (no stealing: like fsbench's polyphony 1024).
+fn fluid_r3(interpolation: Interpolation, effects: bool) -> Option<Engine> {
+    let bytes = std::fs::read(FLUID_R3).ok()?;
+    let collection = dls::sf2::import_sf2(&bytes).ok()?;
+    let config = EngineConfig {
+        sample_rate: RATE,
+        voices: 1000,
+        reverb: effects,
+        chorus: effects,
+        interpolation,
+        event_capacity: 65_536,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(&config).ok()?;
+    engine
+        .reserve_bank(collection.waves.len().max(collection.instruments.len()))
+        .ok()?;
+    for (i, w) in collection.waves.into_iter().enumerate() {
+        engine
+            .install(synth::Download::Wave(i as u32, Engine::prepare_wave(w).ok()?))
+            .ok()?;
+    }
+    for (i, inst) in collection.instruments.into_iter().enumerate() {
+        engine
+            .install(synth::Download::Instrument(
+                1_000_000 + i as u32,
+                Engine::prepare_instrument(inst).ok()?,
+            ))
+            .ok()?;
+    }
+    Some(engine)
+}
+
+/// The dense workload with a different GM program on each channel.
+fn dense_gm_events() -> Vec<TimedEvent> {
+    let mut events: Vec<TimedEvent> = (0..16u8)
+        .filter(|&c| c != 9)
+        .map(|ch| event(0, 0xC0 | ch, ch * 8, 0))
+        .collect();
+    events.extend(dense_events(20.0));
+    events
+}
+
+/// Writes events as a format-0 MIDI file whose tick is one sample at 48 kHz (24000 ticks per
+/// quarter at 120 bpm), so FluidSynth (`bench/fsbench.c`) plays exactly the same notes.
+fn write_midi(path: &std::path::Path, events: &[TimedEvent]) {
+    fn vlq(mut n: u64, out: &mut Vec<u8>) {
+        let mut bytes = vec![(n & 0x7F) as u8];
+        n >>= 7;
+        while n > 0 {
+            bytes.push((n & 0x7F) as u8 | 0x80);
+            n >>= 7;
+        }
+        out.extend(bytes.iter().rev());
+    }
+    let mut track = Vec::new();
+    let mut last = 0;
+    for e in events {
+        if let synth::MidiMessage::Channel { status, data1, data2 } = e.message {
+            vlq(e.time - last, &mut track);
+            last = e.time;
+            track.push(status);
+            track.push(data1);
+            if !matches!(status & 0xF0, 0xC0 | 0xD0) {
+                track.push(data2);
+            }
+        }
+    }
+    track.extend_from_slice(&[0, 0xFF, 0x2F, 0]);
+    let mut file = b"MThd\0\0\0\x06\0\0\0\x01".to_vec();
+    file.extend_from_slice(&24_000u16.to_be_bytes());
+    file.extend_from_slice(b"MTrk");
+    file.extend_from_slice(&(track.len() as u32).to_be_bytes());
+    file.extend_from_slice(&track);
+    std::fs::write(path, file).unwrap();
+}
+
 fn main() {
     println!("dmksynth engine benchmark, 48 kHz, 10 ms buffers (best of 2 runs of 20 s; thread CPU time)");
     throughput("cubic, filter off, fx off", Interpolation::Cubic, false, false);
@@ -243,6 +327,26 @@ fn main() {
         false,
         true,
     );
+    let gm = dense_gm_events();
+    let midi = std::env::temp_dir().join("dmksynth-dense.mid");
+    write_midi(&midi, &gm);
+    if fluid_r3(Interpolation::Cubic, false).is_some() {
+        println!(
+            "FluidR3_GM (SF2 import), dense file written to {} (compare: bench/compare_dense.sh)",
+            midi.display()
+        );
+        throughput_with("FluidR3 cubic, fx off", &gm, || {
+            fluid_r3(Interpolation::Cubic, false).unwrap()
+        });
+        throughput_with("FluidR3 linear, fx off", &gm, || {
+            fluid_r3(Interpolation::Linear, false).unwrap()
+        });
+        throughput_with("FluidR3 cubic, reverb+chorus on", &gm, || {
+            fluid_r3(Interpolation::Cubic, true).unwrap()
+        });
+    } else {
+        println!("{FLUID_R3} not installed: skipping the real-bank runs");
+    }
     worst_case(256);
     worst_case(1000);
 }

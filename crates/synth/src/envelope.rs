@@ -204,9 +204,9 @@ impl Envelope {
         self.enter_release(self.params.release_slope);
     }
 
-    /// Fast release with the shutdown time (or the release time, if faster).
+    /// Fast release with the shutdown time (a release already running faster keeps its pace).
     pub fn shutdown(&mut self) {
-        self.enter_release(self.params.shutdown_slope.max(self.params.release_slope));
+        self.enter_release(self.params.shutdown_slope);
     }
 
     fn enter_release(&mut self, slope: f32) {

@@ -28,6 +28,12 @@ pub const MAX_CONTROL: usize = 64;
 /// 2^32 as f32/f64 (the phase fraction).
 const PHASE_ONE: f64 = 4_294_967_296.0;
 
+/// Cutoff (absolute cents) at and above which an unresonant filter is bypassed.
+const OPEN_CUTOFF_CENTS: f32 = 13_500.0;
+
+/// Gain (full-scale units) below which a released voice ends: −100 dB.
+const SILENCE: f32 = 1e-5;
+
 /// Largest playback ratio (≈ 10 octaves up at equal rates).
 const MAX_RATIO: f32 = 1024.0;
 
@@ -209,6 +215,7 @@ pub struct Voice {
     vibrato: Lfo,
     filter: Filter,
     filter_on: bool,
+    filter_open: bool,
     base: DestValues,
     channel_part: [f32; dest::REALTIME],
     channel_generation: u32,
@@ -219,6 +226,8 @@ pub struct Voice {
     pan_gains: (f32, f32),
     to_update: u32,
     finished: bool,
+    /// Released and below −100 dB at the end of the current segment: ends with it.
+    silent: bool,
 }
 
 impl Default for Voice {
@@ -256,6 +265,7 @@ impl Default for Voice {
             vibrato: Lfo::IDLE,
             filter: Filter::IDLE,
             filter_on: false,
+            filter_open: false,
             base: [0.0; dest::COUNT],
             channel_part: [0.0; dest::REALTIME],
             channel_generation: 0,
@@ -266,6 +276,7 @@ impl Default for Voice {
             pan_gains: (0.0, 0.0),
             to_update: 0,
             finished: false,
+            silent: false,
         }
     }
 }
@@ -484,14 +495,26 @@ impl Voice {
         for ((step, gain), target) in self.steps.iter_mut().zip(self.gains.iter()).zip(targets) {
             *step = (target - gain) * inverse;
         }
-        self.loudness = targets[LEFT] + targets[RIGHT];
+        // Full-scale units: the output amplitude a full-scale sample would have.
+        self.loudness = (targets[LEFT] + targets[RIGHT]) * 32768.0;
+        // A released voice whose whole gain (envelope, velocity, volume, expression, pan) has
+        // fallen below −100 dB is inaudible: it ends at the end of this segment (FluidSynth's
+        // noise-floor kill), instead of running its release down to EG1's −96 dB floor.
+        self.silent = self.released && self.loudness < SILENCE;
         let cents = self.last[dest::PITCH] + self.pitch_offset;
         let ratio =
             (math::cents_to_ratio(cents.clamp(-14_400.0, 14_400.0)) * self.rate_ratio).clamp(1e-6, MAX_RATIO);
         self.increment = ((f64::from(ratio) * PHASE_ONE) as u64).max(1);
         if self.filter_on {
-            self.filter
-                .set(self.last[dest::CUTOFF], self.last[dest::Q], context.sample_rate);
+            let (cutoff, q) = (self.last[dest::CUTOFF], self.last[dest::Q]);
+            // Wide open (≥ 13500 cents ≈ 19.9 kHz, no resonance: SoundFont's "no filter"
+            // default, which imported banks carry everywhere): bypassed, state cleared.
+            self.filter_open = cutoff >= OPEN_CUTOFF_CENTS && q < 0.01;
+            if self.filter_open {
+                self.filter.clear();
+            } else {
+                self.filter.set(cutoff, q, context.sample_rate);
+            }
         }
         self.to_update = samples;
     }
@@ -526,7 +549,7 @@ impl Voice {
                 break;
             };
             self.generate(wave, tables, block);
-            if self.filter_on {
+            if self.filter_on && !self.filter_open {
                 self.filter.process(block);
             }
             let end = done.saturating_add(count);
@@ -546,7 +569,7 @@ impl Voice {
             self.vibrato.advance(advanced);
             self.to_update = self.to_update.saturating_sub(advanced);
             done = end;
-            if self.finished || self.eg1.is_done() {
+            if self.finished || self.eg1.is_done() || (self.silent && self.to_update == 0) {
                 self.active = false;
                 return false;
             }
