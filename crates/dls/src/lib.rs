@@ -10,15 +10,15 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod model;
-pub mod reader;
 pub mod articulation;
 pub mod download;
 pub mod error;
 pub mod file;
-pub mod riff;
-pub mod validate;
 #[cfg(feature = "std")]
 pub mod inspect;
+pub mod model;
+pub mod reader;
+pub mod riff;
 #[cfg(feature = "std")]
 pub mod sf2;
+pub mod validate;

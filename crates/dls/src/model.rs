@@ -156,7 +156,13 @@ pub struct WaveLink {
 
 impl Default for WaveLink {
     fn default() -> Self {
-        Self { phase_master: false, multichannel: false, phase_group: 0, channel: 1, wave: 0 }
+        Self {
+            phase_master: false,
+            multichannel: false,
+            phase_group: 0,
+            channel: 1,
+            wave: 0,
+        }
     }
 }
 
