@@ -123,10 +123,14 @@ impl<P: Platform> MiniportObject<P> {
     /// The first live core, with a reference the caller must drop with `Core::release`.
     fn any_core(&self) -> Option<*const Core<P>> {
         let state = self.state.lock();
-        let core = state.slots.iter().find(|slot| !slot.core.is_null())?.core;
-        // SAFETY: registered cores are alive (they unregister before being freed, under this lock).
-        unsafe { (*core).add_ref() };
-        Some(core)
+        state
+            .slots
+            .iter()
+            .filter(|slot| !slot.core.is_null())
+            // SAFETY: registered cores are not freed yet (they unregister, under this lock, before
+            // being freed); `try_add_ref` refuses one whose last reference is already gone.
+            .find(|slot| unsafe { (*slot.core).try_add_ref() })
+            .map(|slot| slot.core)
     }
 
     unsafe fn property_entry(
@@ -375,14 +379,14 @@ impl<P: Platform> MiniportObject<P> {
                         Pin::Midi => !slot.midi,
                         Pin::Wave => !slot.wave,
                     }
+                    // SAFETY: registered cores are not freed yet (see `any_core`).
+                    && unsafe { (*slot.core).try_add_ref() }
             });
             if let Some(slot) = found {
                 match pin {
                     Pin::Midi => slot.midi = true,
                     Pin::Wave => slot.wave = true,
                 }
-                // SAFETY: registered cores are alive.
-                unsafe { (*slot.core).add_ref() };
                 return Ok(slot.core);
             }
         }

@@ -365,6 +365,16 @@ impl<P: Platform> Core<P> {
         self.references.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Takes a reference unless the core is already being destroyed (count 0): the miniport's
+    /// registry holds cores weakly, so a lookup may race with the last release.
+    pub(crate) fn try_add_ref(&self) -> bool {
+        self.references
+            .fetch_update(Ordering::Acquire, Ordering::Relaxed, |count| {
+                if count == 0 { None } else { count.checked_add(1) }
+            })
+            .is_ok()
+    }
+
     /// Drops one reference; destroys the core on the last.
     ///
     /// # Safety
