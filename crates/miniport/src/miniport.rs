@@ -413,7 +413,8 @@ impl<P: Platform> MiniportObject<P> {
         Ok(core)
     }
 
-    fn unclaim(&self, core: *const Core<P>, pin: Pin) {
+    /// Marks `pin`'s half of `core` free again (its stream failed to open or was released).
+    pub(crate) fn unclaim(&self, core: *const Core<P>, pin: Pin) {
         let mut state = self.state.lock();
         for slot in state.slots.iter_mut().filter(|slot| slot.core == core) {
             match pin {

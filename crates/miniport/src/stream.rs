@@ -1071,8 +1071,14 @@ impl<P: Platform> PinObject<P> {
         // SAFETY: live object, caller's reference.
         let remaining = unsafe { (*object).header.release() };
         if remaining == 0 {
-            // SAFETY: last reference.
-            let core = unsafe { (*object).core };
+            // SAFETY: last reference: the object is still allocated and only ours.
+            let this = unsafe { &*object };
+            let (core, pin) = (this.core, this.pin);
+            // SAFETY: this pin object still holds its core reference.
+            let miniport = unsafe { (*core).miniport };
+            // The pin is closed: a new stream for it may pair with this core's other half.
+            // SAFETY: the core holds a reference on the miniport.
+            unsafe { (*miniport).unclaim(core, pin) };
             // SAFETY: made by try_box in `create`; last reference.
             unsafe { free_box(object) };
             // SAFETY: the reference taken in `create`.

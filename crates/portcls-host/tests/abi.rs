@@ -870,3 +870,33 @@ fn put_message_and_render_run_concurrently() {
     assert_eq!((counters.events_out, counters.events_back), (sent, sent));
     assert_eq!(platform::dispatch_allocations(), before);
 }
+
+/// Closing and reopening the MIDI pin of a filter pairs the new stream with the running wave sink.
+#[test]
+fn a_reopened_midi_pin_drives_the_same_synth() {
+    let mut harness = ready();
+    unsafe {
+        harness
+            .transition(harness.midi, KSSTATE_STOP, KSSTATE_RUN)
+            .unwrap()
+    };
+    unsafe { release(harness.midi) };
+    harness.midi = null_mut();
+    harness.open_midi().unwrap();
+    unsafe {
+        harness
+            .transition(harness.midi, KSSTATE_RUN, KSSTATE_STOP)
+            .unwrap()
+    };
+    send(&harness, &[note(1, &[0x90, 60, 127])]);
+    let mut position = 0;
+    assert!(
+        render(&harness, &mut position, 2).iter().any(|s| *s != 0),
+        "the new MIDI stream reaches the old sink"
+    );
+    assert_eq!(
+        unsafe { reference_count(harness.miniport) },
+        2,
+        "still one synth instance"
+    );
+}
