@@ -13,6 +13,48 @@
 //!   [`Engine::reset_clock`]). An event scheduled for a frame inside the next render call takes
 //!   effect at exactly that frame; a late event takes effect at the first frame of the next call.
 //! * Output is interleaved, `channels` wide, every sample finite.
+//!
+//! # Where things live
+//!
+//! `engine.rs` (voices, bank, queue, render loop) → `midi.rs` (MIDI semantics, allocation and
+//! stealing) → `voice.rs` (one note: oscillator, control updates, mixing) with `envelope.rs`,
+//! `lfo.rs`, `filter.rs`, `interp.rs`; `articulation.rs` compiles a region's DLS connections
+//! (merged by [`dls::articulation::effective_connections`]); `bank.rs` holds downloads;
+//! `channel.rs` per-channel MIDI state; `events.rs` the time-ordered queue; `math.rs` the
+//! control-rate exponentials and DLS curves. `test_support` (hidden) serves tests and benches.
+//!
+//! # Decisions (what a newcomer would question)
+//!
+//! * **Channel groups** are 1-based; **group 0 broadcasts** to every group (DDKSynth's reading);
+//!   groups above the configured count are ignored. Each group keeps its own GM/GS/XG state and
+//!   master volume; downloads are shared.
+//! * **Voices**: `config.voices` may play; a reserve of `max(voices/4, 4)` more lets stolen or
+//!   cut notes fade with EG1's shutdown time (default 15 ms) instead of clicking. Stealing picks
+//!   the lowest channel priority at or below the new note's (`SYNTHVOICEPRIORITY`, DAUD
+//!   defaults: channel 10 highest), then released before held, then quietest, then oldest;
+//!   every stolen note and every note with no voice counts in [`Stats::lost_notes`]. A released
+//!   voice ends once its whole gain is below −100 dB.
+//! * **Timing**: the render loop splits at every event's frame. Voices update their controls
+//!   every 64 samples at 48 kHz (32 at ≤ 24 kHz, 16 at ≤ 12 kHz), at every envelope stage
+//!   boundary, and at the exact frame of any event that concerns them; gains ramp linearly per
+//!   sample between updates (no zipper noise, onsets and note-offs on their exact sample).
+//! * **Levels**: velocity, CC7 and CC11 follow the DLS concave curve, `40·log10(v/127)` dB each;
+//!   pan is constant-power square-root (`left = √(1 − x)`, `right = √x`, −3 dB at the centre)
+//!   with the DLS default CC10 block (±50.8 %); mono output is `(L + R)/√2`; no automatic gain
+//!   limit (a full-scale sample at velocity 127, CC7 127, centre pan peaks at −3 dBFS).
+//!   Universal master volume is 14-bit with the same square law; `set_master_gain_centibels`
+//!   scales on top.
+//! * **Envelopes**: DLS2 DAHDSR; attack linear in amplitude, decay and release linear in dB over
+//!   96 dB full scale (sustain is a position on that scale); shortest release 1 ms.
+//! * **LFOs** (modulation and vibrato) are triangles starting at 0 after their delay.
+//! * **Filter**: 2-pole resonant low-pass (TPT state-variable), cutoff in absolute cents, Q in
+//!   dB with 0 dB = Butterworth (−3 dB at the cutoff) and `Q(lin) = 10^(dB/20)/√2`; bypassed
+//!   when the initial cutoff is DLS "off" (`0x7FFFFFFF`) or it is wide open (≥ 13500 cents, no
+//!   resonance).
+//! * **Interpolation**: linear, 4-point Catmull-Rom (default, 256-phase table) or 8-tap
+//!   Blackman-Harris windowed sinc (1024-phase table), chosen per voice at note-on.
+//! * **DSP hygiene**: f32, scalar/SSE2 code only, MXCSR untouched; filter states flush below
+//!   1e-15, envelopes stop at exact zero, every output sample is checked finite.
 #![no_std]
 #![cfg_attr(test, allow(clippy::arithmetic_side_effects))]
 
