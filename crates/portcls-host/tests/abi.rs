@@ -900,3 +900,67 @@ fn a_reopened_midi_pin_drives_the_same_synth() {
         "still one synth instance"
     );
 }
+
+/// Arbitrary property requests (any item, verb bits, instance and value sizes and contents, any
+/// target) never crash, never write past ValueSize, and never report more than they may.
+#[test]
+fn arbitrary_property_requests_are_answered_safely() {
+    let harness = ready();
+    let descriptor = unsafe { &*harness.descriptor };
+    let table = unsafe { &*(*descriptor.Nodes).AutomationTable };
+    let items = unsafe { std::slice::from_raw_parts(table.Properties, table.PropertyCount as usize) };
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let download_source = vec![0x5Au8; 4096];
+    let iterations = if cfg!(miri) { 300 } else { 20_000 };
+    for _ in 0..iterations {
+        let item = &items[(next() % items.len() as u64) as usize];
+        let set = unsafe { *item.Set };
+        let verb = [
+            KSPROPERTY_TYPE_GET,
+            KSPROPERTY_TYPE_SET,
+            KSPROPERTY_TYPE_BASICSUPPORT,
+            0,
+            0x7FFF_FFFF,
+        ][(next() % 5) as usize];
+        let mut instance: Vec<u8> = (0..next() % 40).map(|_| next() as u8).collect();
+        if set == KSPROPSETID_Synth_Dls && item.Id == KSPROPERTY_SYNTH_DLS_DOWNLOAD && instance.len() >= 8 {
+            // A caller's address must point at readable memory on the host (the kernel probes it
+            // instead): a real buffer in the 64-bit layout, a null one in the 32-bit layout.
+            let size = (next() % 4096) as u32;
+            instance[..4].copy_from_slice(&size.to_le_bytes());
+            if instance.len() >= 16 {
+                instance[8..16].copy_from_slice(&(download_source.as_ptr() as usize).to_le_bytes());
+            } else {
+                instance[4..8].copy_from_slice(&0u32.to_le_bytes());
+            }
+        }
+        let capacity = (next() % 320) as usize;
+        let mut value: Vec<u8> = (0..capacity + 64).map(|_| next() as u8).collect();
+        let guard = value[capacity..].to_vec();
+        let value_size = if next() % 4 == 0 { 0 } else { capacity as u32 };
+        let target = [
+            Target::MidiStream,
+            Target::WaveStream,
+            Target::Filter,
+            Target::Nothing,
+        ][(next() % 4) as usize];
+        let (status, size) =
+            harness.property_sized(target, &set, item.Id, verb, &instance, &mut value, value_size);
+        assert_eq!(&value[capacity..], &guard[..], "wrote past the value buffer");
+        if nt_success(status) && status != STATUS_BUFFER_OVERFLOW {
+            assert!(size <= value_size, "claims {size} bytes of {value_size}");
+        }
+    }
+    // Still alive and playing.
+    send(&harness, &[note(1, &[0x90, 60, 127])]);
+    let mut position = 0;
+    render(&harness, &mut position, 1);
+    let counters = harness.allocator().counters();
+    assert_eq!(counters.events_out, counters.events_back);
+}
