@@ -189,3 +189,36 @@ fn controller_changes_are_ramped_not_stepped() {
     let worst = x.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0f32, f32::max);
     assert!(worst < before / 32.0, "largest step {worst} of {before}");
 }
+
+#[test]
+fn silence_after_the_release_is_exact_zero_with_effects_on() {
+    // A resonant filtered note, released: once its release is over the voice is gone and the
+    // output is exactly 0.0 (no denormal tails in voices or filter); with reverb and chorus on,
+    // their tails flush to exact zero too.
+    let config = EngineConfig::default();
+    let mut e = Engine::new(&config).unwrap();
+    let c = vec![
+        constant(CONN_DST_FILTER_CUTOFF, absolute_cents(800.0)),
+        constant(CONN_DST_FILTER_Q, 20 * 655_360),
+        constant(CONN_DST_EG1_RELEASETIME, timecents(0.2)),
+    ];
+    load(
+        &mut e,
+        1,
+        saw_wave(RATE, 97, 40, 30),
+        2,
+        instrument(Patch::default(), vec![region(1)], c),
+    );
+    e.schedule(event(0, 0xB0, 93, 100)).unwrap();
+    e.schedule(event(0, 0x90, 60, 127)).unwrap();
+    e.schedule(event(4800, 0x80, 60, 0)).unwrap();
+    let x = render(&mut e, 48_000, 480);
+    assert!(rms(&x[..9600]) > 0.01);
+    assert_eq!(e.active_voices(), 0);
+    let tail = render(&mut e, 48_000 * 12, 4800);
+    let last = &tail[tail.len() - 9600..];
+    assert!(
+        last.iter().all(|&v| v == 0.0),
+        "reverb/chorus tail not flushed to zero"
+    );
+}
