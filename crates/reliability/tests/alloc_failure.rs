@@ -163,7 +163,11 @@ fn checked(
     mut operation: impl FnMut() -> NTSTATUS,
 ) -> Result<(), String> {
     let was_fired = fired();
+    let before = SEEN.with(Cell::get);
     let status = operation();
+    if std::env::var_os("RELIABILITY_TRACE").is_some() {
+        eprintln!("{name}: {} miniport allocations, status {status:#x}", SEEN.with(Cell::get) - before);
+    }
     if nt_success(status) {
         return Ok(());
     }
