@@ -13,11 +13,14 @@ step() { printf '\n==> %s\n' "$*"; }
 # mingw-w64: the ABI layout proof compiles C probes against independent Windows headers.
 # nodejs/npm: the spessasynth_core DLS interop test. fluid-soundfont-gm: FluidR3_GM (MIT) for the
 # SoundFont import test. g++: the C++ caller test of the miniport vtables.
-apt_packages=(gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev g++ nodejs npm fluid-soundfont-gm)
+apt_packages=(gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev g++ fluid-soundfont-gm)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# Node may come from Debian (nodejs + npm) or from an image's own nodejs that bundles npm.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
     step "installing Debian packages: ${missing[*]}"
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
