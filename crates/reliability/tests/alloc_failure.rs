@@ -166,7 +166,10 @@ fn checked(
     let before = SEEN.with(Cell::get);
     let status = operation();
     if std::env::var_os("RELIABILITY_TRACE").is_some() {
-        eprintln!("{name}: {} miniport allocations, status {status:#x}", SEEN.with(Cell::get) - before);
+        eprintln!(
+            "{name}: {} miniport allocations, status {status:#x}",
+            SEEN.with(Cell::get) - before
+        );
     }
     if nt_success(status) {
         return Ok(());
