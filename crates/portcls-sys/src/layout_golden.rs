@@ -227,6 +227,12 @@ check!(offset_of!(KSDATARANGE_AUDIO, MinimumSampleFrequency), 76, 76, "KSDATARAN
 check!(field_size!(KSDATARANGE_AUDIO, MinimumSampleFrequency), 4, 4, "KSDATARANGE_AUDIO.MinimumSampleFrequency: size");
 check!(offset_of!(KSDATARANGE_AUDIO, MaximumSampleFrequency), 80, 80, "KSDATARANGE_AUDIO.MaximumSampleFrequency: offset");
 check!(field_size!(KSDATARANGE_AUDIO, MaximumSampleFrequency), 4, 4, "KSDATARANGE_AUDIO.MaximumSampleFrequency: size");
+check!(size_of::<KSAUDIO_POSITION>(), 16, 16, "KSAUDIO_POSITION: size");
+check!(align_of::<KSAUDIO_POSITION>(), 8, 8, "KSAUDIO_POSITION: align");
+check!(offset_of!(KSAUDIO_POSITION, PlayOffset), 0, 0, "KSAUDIO_POSITION.PlayOffset: offset");
+check!(field_size!(KSAUDIO_POSITION, PlayOffset), 8, 8, "KSAUDIO_POSITION.PlayOffset: size");
+check!(offset_of!(KSAUDIO_POSITION, WriteOffset), 8, 8, "KSAUDIO_POSITION.WriteOffset: offset");
+check!(field_size!(KSAUDIO_POSITION, WriteOffset), 8, 8, "KSAUDIO_POSITION.WriteOffset: size");
 check!(size_of::<KSDATARANGE_MUSIC>(), 96, 96, "KSDATARANGE_MUSIC: size");
 check!(align_of::<KSDATARANGE_MUSIC>(), 8, 8, "KSDATARANGE_MUSIC: align");
 check!(offset_of!(KSDATARANGE_MUSIC, DataRange), 0, 0, "KSDATARANGE_MUSIC.DataRange: offset");

@@ -15,6 +15,7 @@
 //! | [`dmdls`] | dmdls.h, dls1.h, dls2.h structs and `DLSID_*` |
 //! | [`dls`] | dmdls.h, dls1.h, dls2.h constants |
 //! | [`dmerror`] | DMUS_E_* HRESULTs, NTSTATUS values |
+//! | [`wavert`] | portcls.h/ksmedia.h WaveRT and topology additions (`KSAUDIO_POSITION`, GUIDs) |
 //!
 //! Layouts are the Windows layouts of the target: pointer-sized members follow the target, `LONG`
 //! is 32 bits. `tests/layout.rs` proves them against mingw-w64's headers.
@@ -33,6 +34,7 @@ pub mod ksmedia;
 mod layout;
 pub mod ntdef;
 pub mod portcls;
+pub mod wavert;
 
 pub use com::*;
 pub use dls::*;
@@ -44,3 +46,4 @@ pub use ks::*;
 pub use ksmedia::*;
 pub use ntdef::*;
 pub use portcls::*;
+pub use wavert::*;

@@ -422,6 +422,7 @@ fn all_checks() -> Checks {
             MaximumSampleFrequency
         }
     );
+    layout!(k, KSAUDIO_POSITION { PlayOffset, WriteOffset });
     layout!(
         k,
         KSDATARANGE_MUSIC {
@@ -1714,6 +1715,17 @@ fn rust_guids() -> Vec<(&'static str, GUID)> {
         DLSID_ManufacturersID,
         DLSID_ProductID,
         DLSID_SamplePlaybackRate,
+        KSDATAFORMAT_SUBTYPE_ANALOG,
+        KSNODETYPE_LINE_CONNECTOR,
+        KSNODETYPE_MUTE,
+        KSCATEGORY_REALTIME,
+        KSPROPSETID_RtAudio,
+        CLSID_PortWaveRT,
+        IID_IPortWaveRT,
+        IID_IPortWaveRTStream,
+        IID_IMiniportWaveRTStream,
+        IID_IMiniportWaveRTStreamNotification,
+        IID_IMiniportWaveRT,
     ]
 }
 
