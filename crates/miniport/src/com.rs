@@ -76,6 +76,36 @@ pub unsafe fn iid_in(requested: *const GUID, iids: &[GUID]) -> bool {
     iids.contains(&requested)
 }
 
+/// `IUnknown::QueryInterface` for an object whose every interface is its own address: when `iid`
+/// names one of `iids`, takes a reference and writes `object` to `*out`; otherwise writes NULL
+/// and returns the `NoInterface` status. A null `out` is `STATUS_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `object` is a live object starting with `header`; `iid` is null or readable; `out` is null or
+/// writable.
+pub unsafe fn query_interface(
+    header: &ObjectHeader,
+    object: *mut c_void,
+    iid: *const GUID,
+    out: *mut *mut c_void,
+    iids: &[GUID],
+) -> NTSTATUS {
+    if out.is_null() {
+        return MiniportError::InvalidParameter.ntstatus();
+    }
+    // SAFETY: `iid` is null or readable by the caller's contract.
+    if unsafe { iid_in(iid, iids) } {
+        header.add_ref();
+        // SAFETY: `out` is non-null and writable by the caller's contract.
+        unsafe { out.write(object) };
+        portcls_sys::STATUS_SUCCESS
+    } else {
+        // SAFETY: as above.
+        unsafe { out.write(core::ptr::null_mut()) };
+        MiniportError::NoInterface.ntstatus()
+    }
+}
+
 /// Allocates `value` on the heap, reporting allocation failure as an error instead of aborting.
 pub fn try_box<T>(value: T) -> Result<*mut T, MiniportError> {
     let layout = Layout::new::<T>();

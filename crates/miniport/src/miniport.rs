@@ -6,7 +6,7 @@
 //! miniport only remembers, weakly, which cores still miss a half (for pairing) and which exist
 //! (for property requests that arrive without a stream).
 
-use crate::com::{MAGIC_MINIPORT, ObjectHeader, free_box, iid_in, try_box};
+use crate::com::{MAGIC_MINIPORT, ObjectHeader, free_box, query_interface, try_box};
 use crate::descriptor::FILTER;
 use crate::error::{MiniportError, Result};
 use crate::intersect::data_range_intersection;
@@ -161,21 +161,17 @@ impl<P: Platform> MiniportObject<P> {
         iid: REFIID,
         out: *mut PVOID,
     ) -> NTSTATUS {
-        if out.is_null() {
-            return STATUS_INVALID_PARAMETER;
-        }
-        // SAFETY: `iid` readable by contract.
-        let known = unsafe { iid_in(iid, &[IID_IUnknown, IID_IMiniport, IID_IMiniportDMus]) };
-        if known {
-            // SAFETY: live object.
-            unsafe { (*this.cast::<Self>()).header.add_ref() };
-            // SAFETY: writable by contract.
-            unsafe { out.write(this.cast()) };
-            STATUS_SUCCESS
-        } else {
-            // SAFETY: writable by contract.
-            unsafe { out.write(null_mut()) };
-            MiniportError::NoInterface.ntstatus()
+        // SAFETY: `this` is a live object by the caller's contract; its first field is its header.
+        let header = unsafe { &(*this.cast::<Self>()).header };
+        // SAFETY: `this` live, `iid` null or readable, `out` null or writable: the caller's contract.
+        unsafe {
+            query_interface(
+                header,
+                this.cast(),
+                iid,
+                out,
+                &[IID_IUnknown, IID_IMiniport, IID_IMiniportDMus],
+            )
         }
     }
 

@@ -19,7 +19,7 @@
 use crate::clock::SampleClock;
 use crate::com::{
     MAGIC_STREAM, ObjectHeader, allocator_put_message, clock_get_time, com_add_ref, com_release, free_box,
-    iid_in, try_box,
+    query_interface, try_box,
 };
 use crate::descriptor::{MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
 use crate::error::{MiniportError, Result};
@@ -1026,7 +1026,7 @@ impl<P: Platform> PinObject<P> {
     }
 
     /// `IUnknown::QueryInterface`: IUnknown, IMXF, ISynthSinkDMus; `STATUS_INVALID_PARAMETER`
-    /// otherwise.
+    /// and `*out = NULL` otherwise.
     ///
     /// # Safety
     /// `this` is a live pin object; `iid` readable; `out` null or writable. Any IRQL ≤ DISPATCH.
@@ -1035,21 +1035,17 @@ impl<P: Platform> PinObject<P> {
         iid: REFIID,
         out: *mut PVOID,
     ) -> NTSTATUS {
-        if out.is_null() {
-            return STATUS_INVALID_PARAMETER;
-        }
-        // SAFETY: `iid` readable by contract.
-        let known = unsafe { iid_in(iid, &[IID_IUnknown, IID_IMXF, IID_ISynthSinkDMus]) };
-        if known {
-            // SAFETY: live object.
-            unsafe { (*this.cast::<Self>()).header.add_ref() };
-            // SAFETY: `out` writable by contract.
-            unsafe { out.write(this.cast()) };
-            STATUS_SUCCESS
-        } else {
-            // SAFETY: `out` writable by contract.
-            unsafe { out.write(null_mut()) };
-            MiniportError::NoInterface.ntstatus()
+        // SAFETY: `this` is a live object by the caller's contract; its first field is its header.
+        let header = unsafe { &(*this.cast::<Self>()).header };
+        // SAFETY: `this` live, `iid` null or readable, `out` null or writable: the caller's contract.
+        unsafe {
+            query_interface(
+                header,
+                this.cast(),
+                iid,
+                out,
+                &[IID_IUnknown, IID_IMXF, IID_ISynthSinkDMus],
+            )
         }
     }
 
