@@ -1208,3 +1208,75 @@ pub fn all_notes_off(groups: u32) -> Vec<portcls_host::unpack::MidiEvent> {
     }
     events
 }
+
+/// The data-intersection fuzz target (`KSPROPERTY_PIN_DATAINTERSECTION` reaches
+/// `IMiniport::DataRangeIntersection` with the client's data range): any pin, a client range of
+/// any size ≥ `KSDATARANGE` (KS checks that much) with arbitrary contents, each of our ranges as
+/// the matching one, any output length. Checks: a status of the documented set; on success the
+/// result fits the output buffer, says its own size, and is a format `NewStream` accepts (wave
+/// pin: `WaveFormat::from_ks`).
+pub fn data_intersection_input(data: &[u8]) -> NTSTATUS {
+    use miniport::descriptor::{RANGE_DIRECTMUSIC, RANGE_FLOAT32, RANGE_MIDI, RANGE_PCM16};
+    use portcls_sys::{KSDATARANGE, KSDATARANGE_AUDIO};
+    let mut cursor = Cursor::new(data);
+    let pin = u32::from(cursor.u8() % 3);
+    let which = cursor.u8() % 2;
+    let output_length = u32::from(cursor.u16() % 200);
+    let size = (size_of::<KSDATARANGE>() + usize::from(cursor.u8() % 64)).max(size_of::<KSDATARANGE>());
+    let mut client = vec![0u64; size.div_ceil(8)];
+    let bytes = cursor.bytes(size);
+    // SAFETY: `client` holds at least `size` bytes.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), client.as_mut_ptr().cast::<u8>(), bytes.len()) };
+    // KS validated FormatSize against the buffer: make it truthful.
+    // SAFETY: the first field of KSDATARANGE is the u32 FormatSize.
+    unsafe { client.as_mut_ptr().cast::<u32>().write(size as u32) };
+    let matching: *const KSDATARANGE = match (pin, which) {
+        (0, 0) => (&RANGE_DIRECTMUSIC as *const portcls_sys::KSDATARANGE_MUSIC).cast(),
+        (0, _) => (&RANGE_MIDI as *const portcls_sys::KSDATARANGE_MUSIC).cast(),
+        (_, 0) => (&RANGE_PCM16 as *const KSDATARANGE_AUDIO).cast(),
+        _ => (&RANGE_FLOAT32 as *const KSDATARANGE_AUDIO).cast(),
+    };
+    let mut result = vec![0u64; (output_length as usize).div_ceil(8).max(1)];
+    let mut result_length = 0xDEAD_BEEFu32;
+    // SAFETY: the client range is readable for its FormatSize, the matching one is ours, the
+    // result is writable for `output_length` bytes.
+    let status = unsafe {
+        miniport::intersect::data_range_intersection(
+            pin,
+            client.as_mut_ptr().cast(),
+            matching.cast_mut(),
+            output_length,
+            result.as_mut_ptr().cast(),
+            &mut result_length,
+        )
+    };
+    let allowed = [
+        STATUS_SUCCESS,
+        STATUS_BUFFER_OVERFLOW,
+        STATUS_BUFFER_TOO_SMALL,
+        STATUS_INVALID_PARAMETER,
+        miniport::error::STATUS_NO_MATCH,
+    ];
+    assert!(
+        allowed.contains(&status),
+        "DataRangeIntersection returned {status:#x}"
+    );
+    if status == STATUS_SUCCESS {
+        assert!(
+            result_length <= output_length,
+            "{result_length} > {output_length}"
+        );
+        // SAFETY: the result holds a KSDATAFORMAT at least.
+        let format = unsafe { result.as_ptr().cast::<KSDATAFORMAT>().read_unaligned() };
+        assert_eq!(format.FormatSize, result_length, "the format's own size");
+        if pin == 1 {
+            // SAFETY: the result is a whole KSDATAFORMAT_WAVEFORMATEX.
+            let accepted = unsafe { miniport::stream::WaveFormat::from_ks(result.as_mut_ptr().cast()) };
+            assert!(
+                accepted.is_ok(),
+                "NewStream would refuse the intersection's own format"
+            );
+        }
+    }
+    status
+}

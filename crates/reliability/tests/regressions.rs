@@ -126,3 +126,26 @@ fn miri_subset() {
         }
     }
 }
+
+#[test]
+fn data_intersection_seeds_and_random_ranges() {
+    use reliability::drive::data_intersection_input;
+    let inputs = seeds("data_intersection");
+    assert!(inputs.len() >= 12);
+    let mut matched = 0;
+    for (name, bytes) in &inputs {
+        let status = data_intersection_input(bytes);
+        if name.ends_with("-fit") {
+            assert_eq!(
+                status,
+                portcls_sys::STATUS_SUCCESS,
+                "{name}: our own range must intersect with itself"
+            );
+            matched += 1;
+        }
+    }
+    assert_eq!(matched, 4);
+    for input in random_inputs(4, 2000, 200) {
+        data_intersection_input(&input);
+    }
+}

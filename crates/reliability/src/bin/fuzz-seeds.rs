@@ -232,6 +232,26 @@ fn midi_seeds(root: &Path, repository: &Path) {
     }
 }
 
+fn intersection_seeds(root: &Path) {
+    use miniport::descriptor::{RANGE_DIRECTMUSIC, RANGE_FLOAT32, RANGE_MIDI, RANGE_PCM16};
+    let dir = root.join("data_intersection");
+    let ranges: [(u8, u8, Vec<u8>); 4] = [
+        (0, 0, bytes_of(&RANGE_DIRECTMUSIC)),
+        (0, 1, bytes_of(&RANGE_MIDI)),
+        (1, 0, bytes_of(&RANGE_PCM16)),
+        (1, 1, bytes_of(&RANGE_FLOAT32)),
+    ];
+    for (number, (pin, which, range)) in ranges.iter().enumerate() {
+        for (length_name, length) in [("fit", 150u16), ("query", 0), ("short", 40)] {
+            let mut seed = vec![*pin, *which];
+            seed.extend_from_slice(&length.to_le_bytes());
+            seed.push((range.len() - 64) as u8);
+            seed.extend_from_slice(range);
+            write(&dir, &format!("range-{number}-{length_name}"), &seed);
+        }
+    }
+}
+
 fn main() {
     let root = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "fuzz/seeds".into()));
     let repository = root
@@ -242,5 +262,6 @@ fn main() {
     property_seeds(&root);
     chain_seeds(&root);
     midi_seeds(&root, &repository);
+    intersection_seeds(&root);
     println!("seeds written under {}", root.display());
 }
