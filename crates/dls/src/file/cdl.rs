@@ -9,64 +9,10 @@
 //! empty chunk is true. Malformed expressions are errors, never guesses.
 
 use portcls_sys::dls as c;
-
-/// A DLSID as stored in a file: `Data1` (u32), `Data2`, `Data3` (u16), `Data4` (8 bytes).
-type Dlsid = (u32, u16, u16, [u8; 8]);
-
-const GM_IN_HARDWARE: Dlsid = (
-    0x178f_2f24,
-    0xc364,
-    0x11d1,
-    [0xa7, 0x60, 0, 0, 0xf8, 0x75, 0xac, 0x12],
-);
-const GS_IN_HARDWARE: Dlsid = (
-    0x178f_2f25,
-    0xc364,
-    0x11d1,
-    [0xa7, 0x60, 0, 0, 0xf8, 0x75, 0xac, 0x12],
-);
-const XG_IN_HARDWARE: Dlsid = (
-    0x178f_2f26,
-    0xc364,
-    0x11d1,
-    [0xa7, 0x60, 0, 0, 0xf8, 0x75, 0xac, 0x12],
-);
-const SUPPORTS_DLS1: Dlsid = (
-    0x178f_2f27,
-    0xc364,
-    0x11d1,
-    [0xa7, 0x60, 0, 0, 0xf8, 0x75, 0xac, 0x12],
-);
-const SAMPLE_MEMORY_SIZE: Dlsid = (
-    0x178f_2f28,
-    0xc364,
-    0x11d1,
-    [0xa7, 0x60, 0, 0, 0xf8, 0x75, 0xac, 0x12],
-);
-const SUPPORTS_DLS2: Dlsid = (
-    0xf145_99e5,
-    0x4689,
-    0x11d2,
-    [0xaf, 0xa6, 0, 0xaa, 0, 0x24, 0xd8, 0xb6],
-);
-const MANUFACTURERS_ID: Dlsid = (
-    0xb03e_1181,
-    0x8095,
-    0x11d2,
-    [0xa1, 0xef, 0, 0x60, 0x08, 0x33, 0xdb, 0xd8],
-);
-const PRODUCT_ID: Dlsid = (
-    0xb03e_1182,
-    0x8095,
-    0x11d2,
-    [0xa1, 0xef, 0, 0x60, 0x08, 0x33, 0xdb, 0xd8],
-);
-const SAMPLE_PLAYBACK_RATE: Dlsid = (
-    0x2a91_f713,
-    0xa4bf,
-    0x11d2,
-    [0xbb, 0xdf, 0, 0x60, 0x08, 0x33, 0xdb, 0xd8],
-);
+use portcls_sys::{
+    DLSID_GMInHardware, DLSID_GSInHardware, DLSID_ManufacturersID, DLSID_ProductID, DLSID_SampleMemorySize,
+    DLSID_SamplePlaybackRate, DLSID_SupportsDLS1, DLSID_SupportsDLS2, DLSID_XGInHardware, GUID,
+};
 
 /// The synth's answers to DLSID queries, used to evaluate `cdl ` chunks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,20 +56,22 @@ impl Default for DlsQueries {
 }
 
 impl DlsQueries {
-    fn answer(&self, id: &Dlsid) -> Option<u32> {
+    fn answer(&self, id: &GUID) -> Option<u32> {
         let flag = |b: bool| Some(u32::from(b));
-        match *id {
-            GM_IN_HARDWARE => flag(self.gm_in_hardware),
-            GS_IN_HARDWARE => flag(self.gs_in_hardware),
-            XG_IN_HARDWARE => flag(self.xg_in_hardware),
-            SUPPORTS_DLS1 => flag(self.supports_dls1),
-            SUPPORTS_DLS2 => flag(self.supports_dls2),
-            SAMPLE_MEMORY_SIZE => Some(self.sample_memory_size),
-            SAMPLE_PLAYBACK_RATE => Some(self.sample_playback_rate),
-            MANUFACTURERS_ID => self.manufacturers_id,
-            PRODUCT_ID => self.product_id,
-            _ => None,
-        }
+        [
+            (DLSID_GMInHardware, flag(self.gm_in_hardware)),
+            (DLSID_GSInHardware, flag(self.gs_in_hardware)),
+            (DLSID_XGInHardware, flag(self.xg_in_hardware)),
+            (DLSID_SupportsDLS1, flag(self.supports_dls1)),
+            (DLSID_SupportsDLS2, flag(self.supports_dls2)),
+            (DLSID_SampleMemorySize, Some(self.sample_memory_size)),
+            (DLSID_SamplePlaybackRate, Some(self.sample_playback_rate)),
+            (DLSID_ManufacturersID, self.manufacturers_id),
+            (DLSID_ProductID, self.product_id),
+        ]
+        .into_iter()
+        .find(|(known, _)| known == id)
+        .and_then(|(_, answer)| answer)
     }
 }
 
@@ -171,7 +119,7 @@ pub fn evaluate(ops: &[u8], queries: &DlsQueries) -> Result<bool, BadConditional
                 let data2 = reader.u16().map_err(|_| BadConditional)?;
                 let data3 = reader.u16().map_err(|_| BadConditional)?;
                 let data4 = reader.array::<8>().map_err(|_| BadConditional)?;
-                let answer = queries.answer(&(data1, data2, data3, data4));
+                let answer = queries.answer(&GUID::new(data1, data2, data3, data4));
                 let value = if opcode == c::DLS_CDL_QUERY {
                     answer.unwrap_or(0)
                 } else {
@@ -218,12 +166,12 @@ mod tests {
     use super::*;
     use alloc::vec::Vec;
 
-    fn query(op: u16, id: Dlsid) -> Vec<u8> {
+    fn query(op: u16, id: GUID) -> Vec<u8> {
         let mut out = op.to_le_bytes().to_vec();
-        out.extend_from_slice(&id.0.to_le_bytes());
-        out.extend_from_slice(&id.1.to_le_bytes());
-        out.extend_from_slice(&id.2.to_le_bytes());
-        out.extend_from_slice(&id.3);
+        out.extend_from_slice(&id.Data1.to_le_bytes());
+        out.extend_from_slice(&id.Data2.to_le_bytes());
+        out.extend_from_slice(&id.Data3.to_le_bytes());
+        out.extend_from_slice(&id.Data4);
         out
     }
 
@@ -236,24 +184,47 @@ mod tests {
     #[test]
     fn queries_follow_the_answers() {
         let q = DlsQueries::default();
-        assert_eq!(evaluate(&query(c::DLS_CDL_QUERY, SUPPORTS_DLS2), &q), Ok(true));
-        assert_eq!(evaluate(&query(c::DLS_CDL_QUERY, XG_IN_HARDWARE), &q), Ok(false));
+        assert_eq!(
+            evaluate(&query(c::DLS_CDL_QUERY, DLSID_SupportsDLS2), &q),
+            Ok(true)
+        );
+        assert_eq!(
+            evaluate(&query(c::DLS_CDL_QUERY, DLSID_XGInHardware), &q),
+            Ok(false)
+        );
         let no_dls2 = DlsQueries {
             supports_dls2: false,
             ..q
         };
         assert_eq!(
-            evaluate(&query(c::DLS_CDL_QUERY, SUPPORTS_DLS2), &no_dls2),
+            evaluate(&query(c::DLS_CDL_QUERY, DLSID_SupportsDLS2), &no_dls2),
             Ok(false)
         );
         assert_eq!(
-            evaluate(&query(c::DLS_CDL_QUERYSUPPORTED, PRODUCT_ID), &q),
+            evaluate(&query(c::DLS_CDL_QUERYSUPPORTED, DLSID_ProductID), &q),
             Ok(false)
         );
-        let mut unknown = SUPPORTS_DLS2;
-        unknown.0 = 1;
+        let mut unknown = DLSID_SupportsDLS2;
+        unknown.Data1 = 1;
         assert_eq!(evaluate(&query(c::DLS_CDL_QUERY, unknown), &q), Ok(false));
         assert_eq!(evaluate(&[], &q), Ok(true));
+    }
+
+    #[test]
+    fn a_query_reads_the_dlsid_as_the_file_stores_it() {
+        // DLSID_SupportsDLS2 {F14599E5-4689-11D2-AFA6-00AA0024D8B6}: three little-endian fields,
+        // then eight bytes in order.
+        let mut ops = c::DLS_CDL_QUERY.to_le_bytes().to_vec();
+        ops.extend([
+            0xE5, 0x99, 0x45, 0xF1, 0x89, 0x46, 0xD2, 0x11, 0xAF, 0xA6, 0x00, 0xAA, 0x00, 0x24, 0xD8, 0xB6,
+        ]);
+        let q = DlsQueries::default();
+        assert_eq!(evaluate(&ops, &q), Ok(true));
+        let no_dls2 = DlsQueries {
+            supports_dls2: false,
+            ..q
+        };
+        assert_eq!(evaluate(&ops, &no_dls2), Ok(false));
     }
 
     #[test]
@@ -261,7 +232,7 @@ mod tests {
         let q = DlsQueries::default();
         // sample memory >= 1 MiB ?  pushes y = 1 MiB, then x = memory; GE is x >= y.
         let mut ops = constant(1 << 20);
-        ops.extend(query(c::DLS_CDL_QUERY, SAMPLE_MEMORY_SIZE));
+        ops.extend(query(c::DLS_CDL_QUERY, DLSID_SampleMemorySize));
         ops.extend(c::DLS_CDL_GE.to_le_bytes());
         assert_eq!(evaluate(&ops, &q), Ok(true));
         let small = DlsQueries {
@@ -270,8 +241,8 @@ mod tests {
         };
         assert_eq!(evaluate(&ops, &small), Ok(false));
         // (GM && !XG)
-        let mut ops = query(c::DLS_CDL_QUERY, GM_IN_HARDWARE);
-        ops.extend(query(c::DLS_CDL_QUERY, XG_IN_HARDWARE));
+        let mut ops = query(c::DLS_CDL_QUERY, DLSID_GMInHardware);
+        ops.extend(query(c::DLS_CDL_QUERY, DLSID_XGInHardware));
         ops.extend(c::DLS_CDL_NOT.to_le_bytes());
         ops.extend(c::DLS_CDL_LOGICAL_AND.to_le_bytes());
         assert_eq!(evaluate(&ops, &q), Ok(true));
