@@ -1,16 +1,26 @@
 //! Reliability and security checks of dmksynth, driven through the miniport's C ABI exactly as
 //! the host port stand-in (`portcls-host`) drives it.
 //!
-//! * [`drive`]: builds a ready filter, decodes fuzzer bytes into property requests
-//!   ([`drive::property_input`]) and into kernel event chains ([`drive::event_chain_input`]),
-//!   generates dense random MIDI, and checks the books ([`drive::Books`]). The fuzz targets under
-//!   `fuzz/` and the regression tests of `tests/regressions.rs` call the same functions, so a
-//!   crashing input replays here as a plain test.
-//! * [`rng`]: a small deterministic PRNG (no dependency) for the soak and the generators.
+//! * [`drive`]: builds a filter, decodes fuzzer bytes into property requests
+//!   ([`drive::property_input`]), kernel event chains ([`drive::event_chain_input`]) and client
+//!   data ranges ([`drive::data_intersection_input`]), generates dense random MIDI, and checks the
+//!   books ([`drive::Books`]). The fuzz targets under `fuzz/` and `tests/regressions.rs` call the
+//!   same functions, so a crashing input replays here as a plain test (drop it under
+//!   `tests/regressions/<target>/`).
+//! * [`rng`]: a small deterministic PRNG for the soak and the generators.
 //!
-//! Tests: `tests/alloc_failure.rs` (low-resources simulation), `tests/accounting.rs`,
-//! `tests/irql.rs`, `tests/regressions.rs`, `tests/loom_queue.rs` (with `--cfg loom`). The soak is
-//! `src/bin/soak.rs`, run by `bench/soak.sh`. See `docs/threat-model.md`.
+//! One command each:
+//!
+//! | What | Command |
+//! |---|---|
+//! | Regressions, allocation-failure injection, accounting, IRQL discipline, loom model, ddksynth §f checks (CI, seconds) | `cargo test -p reliability` |
+//! | Fuzz smoke of every target (CI, ~12 s each) | `fuzz/smoke.sh` |
+//! | Long fuzz runs (10 M executions or 15 min per target) | `fuzz/run-long.sh [target…]` |
+//! | Miri over the ABI (~10 min) | `scripts/miri.sh` |
+//! | Concurrent soak (default 10 min) | `bench/soak.sh [seconds] [seed]` |
+//! | Regenerate the ABI fuzz seeds | `cargo run -p reliability --bin fuzz-seeds -- fuzz/seeds` |
+//!
+//! See `docs/threat-model.md` for what each check defends.
 
 pub mod drive;
 pub mod rng;
