@@ -50,7 +50,7 @@ if ((quick == 0)); then
     # Kernel crates must not depend on std: check each for both Windows targets.
     for target in x86_64-pc-windows-msvc aarch64-pc-windows-msvc; do
         step "no_std kernel crates on $target"
-        cargo check --locked --target "$target" -p portcls-sys -p dls -p synth -p miniport -p gm-bank
+        cargo check --locked --target "$target" -p portcls-sys -p dls -p synth -p miniport -p gm-bank -p wavert
     done
     # x86 layouts are asserted at compile time from the golden layout table.
     step "portcls-sys on i686-pc-windows-msvc"

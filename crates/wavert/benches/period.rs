@@ -1,0 +1,2 @@
+//! Placeholder, replaced by the period benchmark.
+fn main() {}
