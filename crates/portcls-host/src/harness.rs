@@ -454,6 +454,41 @@ impl Harness {
         let Some(handler) = item.Handler else {
             return (STATUS_NOT_FOUND, 0);
         };
+        self.property_request(
+            target,
+            item,
+            verb | KSPROPERTY_TYPE_TOPOLOGY,
+            instance,
+            value,
+            value_size,
+            // SAFETY: a request built as PortCls builds it, with live targets and buffers.
+            |request| unsafe { handler(request) },
+        )
+    }
+
+    /// Builds the `PCPROPERTY_REQUEST` PortCls would build for `item` on `target` (node 0, `verb`
+    /// as given, `instance` copied into an 8-aligned buffer as KS's system buffer, `value` passed
+    /// as is with `value_size`) and hands it to `invoke`, which calls the handler (directly, or
+    /// under whatever the caller wants to arm around it). Returns `invoke`'s status and the
+    /// `ValueSize` the handler left.
+    ///
+    /// # Panics
+    /// If `value_size` is larger than `value`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn property_request(
+        &self,
+        target: Target,
+        item: &PCPROPERTY_ITEM,
+        verb: u32,
+        instance: &[u8],
+        value: &mut [u8],
+        value_size: u32,
+        invoke: impl FnOnce(&mut PCPROPERTY_REQUEST) -> NTSTATUS,
+    ) -> (NTSTATUS, u32) {
+        assert!(
+            value_size as usize <= value.len(),
+            "ValueSize beyond the value buffer"
+        );
         let (major, minor): (PUNKNOWN, PUNKNOWN) = match target {
             Target::MidiStream => (self.miniport.cast(), self.midi.cast()),
             Target::WaveStream => (self.miniport.cast(), self.wave.cast()),
@@ -475,7 +510,7 @@ impl Harness {
             MinorTarget: minor,
             Node: 0,
             PropertyItem: item,
-            Verb: verb | KSPROPERTY_TYPE_TOPOLOGY,
+            Verb: verb,
             InstanceSize: instance.len() as u32,
             Instance: if instance.is_empty() {
                 null_mut()
@@ -490,8 +525,7 @@ impl Harness {
             },
             Irp: null_mut(),
         };
-        // SAFETY: a request built as PortCls builds it, with live targets and buffers.
-        let status = unsafe { handler(&mut request) };
+        let status = invoke(&mut request);
         (status, request.ValueSize)
     }
 
