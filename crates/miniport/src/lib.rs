@@ -27,7 +27,8 @@ pub use platform::{CallerBuffer, CaptureError, Irql, LogLevel, Platform, RawSpin
 
 use core::ffi::c_void;
 use core::ptr::NonNull;
-use portcls_sys::{IUnknown, NTSTATUS, STATUS_INVALID_PARAMETER, STATUS_SUCCESS};
+use error::MiniportError;
+use portcls_sys::{IUnknown, NTSTATUS, STATUS_SUCCESS};
 
 /// Creates a miniport: on success the `IUnknown*` (which is also its `IMiniport*` and
 /// `IMiniportDMus*`) holding one reference for the caller.
@@ -36,7 +37,7 @@ use portcls_sys::{IUnknown, NTSTATUS, STATUS_INVALID_PARAMETER, STATUS_SUCCESS};
 /// `STATUS_INSUFFICIENT_RESOURCES` when the object cannot be allocated.
 pub fn new_miniport<P: Platform>(platform: P) -> Result<NonNull<IUnknown>, NTSTATUS> {
     let object = miniport::MiniportObject::create(platform).map_err(|error| error.ntstatus())?;
-    NonNull::new(object.cast::<IUnknown>()).ok_or(STATUS_INVALID_PARAMETER)
+    NonNull::new(object.cast::<IUnknown>()).ok_or(MiniportError::InvalidParameter.ntstatus())
 }
 
 /// The factory `StartDevice` (and `dmksynth_create_miniport`) calls: writes the new miniport's
@@ -46,7 +47,7 @@ pub fn new_miniport<P: Platform>(platform: P) -> Result<NonNull<IUnknown>, NTSTA
 /// `out` is null or writable.
 pub unsafe fn create_miniport<P: Platform>(platform: P, out: *mut *mut c_void) -> NTSTATUS {
     if out.is_null() {
-        return STATUS_INVALID_PARAMETER;
+        return MiniportError::InvalidParameter.ntstatus();
     }
     match new_miniport(platform) {
         Ok(object) => {

@@ -19,8 +19,8 @@ use portcls_sys::{
     DMUS_STREAM_MIDI_RENDER, DMUS_STREAM_TYPE, DMUS_STREAM_WAVE_SINK, DONT_HOLD_FOR_SEQUENCING,
     IID_IMiniport, IID_IMiniportDMus, IID_IUnknown, IMiniportDMus, IMiniportDMusVtbl, NTSTATUS,
     PAllocatorMXF, PKSDATAFORMAT, PKSDATARANGE, PMASTERCLOCK, PMXF, POOL_TYPE, PPCFILTER_DESCRIPTOR,
-    PPORTDMUS, PRESOURCELIST, PSERVICEGROUP, PULONG, PULONGLONG, PUNKNOWN, PVOID, REFIID,
-    STATUS_INVALID_PARAMETER, STATUS_SUCCESS, ULONG,
+    PPORTDMUS, PRESOURCELIST, PSERVICEGROUP, PULONG, PULONGLONG, PUNKNOWN, PVOID, REFIID, STATUS_SUCCESS,
+    ULONG,
 };
 
 /// Most synth instances (filter instances) one miniport serves at once.
@@ -202,7 +202,7 @@ impl<P: Platform> MiniportObject<P> {
         out: *mut PPCFILTER_DESCRIPTOR,
     ) -> NTSTATUS {
         if out.is_null() {
-            return STATUS_INVALID_PARAMETER;
+            return MiniportError::InvalidParameter.ntstatus();
         }
         // SAFETY: writable by contract; the descriptor is static and never written through.
         unsafe { out.write(&FILTER as *const _ as PPCFILTER_DESCRIPTOR) };
@@ -246,7 +246,7 @@ impl<P: Platform> MiniportObject<P> {
             unsafe { service_group.write(null_mut()) };
         }
         if port.is_null() {
-            return STATUS_INVALID_PARAMETER;
+            return MiniportError::InvalidParameter.ntstatus();
         }
         // SAFETY: live COM object by contract.
         unsafe { crate::com::com_add_ref(port) };
@@ -288,7 +288,7 @@ impl<P: Platform> MiniportObject<P> {
         prefetch: PULONGLONG,
     ) -> NTSTATUS {
         if out.is_null() {
-            return STATUS_INVALID_PARAMETER;
+            return MiniportError::InvalidParameter.ntstatus();
         }
         // SAFETY: writable by contract.
         unsafe { out.write(null_mut()) };

@@ -36,9 +36,8 @@ use portcls_sys::{
     BOOL, DMUS_KERNEL_EVENT, GUID, IID_IMXF, IID_ISynthSinkDMus, IID_IUnknown, ISynthSinkDMus,
     ISynthSinkDMusVtbl, KSDATAFORMAT, KSDATAFORMAT_SPECIFIER_WAVEFORMATEX, KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
     KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_TYPE_AUDIO, KSSTATE, KSSTATE_RUN, KSSTATE_STOP, NTSTATUS,
-    PAllocatorMXF, PDMUS_KERNEL_EVENT, PKSDATAFORMAT, PMASTERCLOCK, PMXF, PVOID, REFIID,
-    STATUS_INVALID_PARAMETER, STATUS_SUCCESS, ULONG, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT,
-    WAVE_FORMAT_PCM, WAVEFORMATEX,
+    PAllocatorMXF, PDMUS_KERNEL_EVENT, PKSDATAFORMAT, PMASTERCLOCK, PMXF, PVOID, REFIID, STATUS_SUCCESS,
+    ULONG, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, WAVEFORMATEX,
 };
 use synth::midi_stream::StreamParser;
 use synth::{Download, Engine, EngineConfig, EngineError, Interpolation, MidiMessage, TimedEvent};
@@ -764,7 +763,7 @@ impl<P: Platform> Core<P> {
                 Error,
                 "PutMessage without an allocator: events cannot be returned"
             );
-            return STATUS_INVALID_PARAMETER;
+            return MiniportError::InvalidParameter.ntstatus();
         }
         // SAFETY: the allocator is AddRef'ed by this core; PutMessage on it takes the chain back
         // (the allocator is always the last destination).
@@ -930,7 +929,7 @@ impl<P: Platform> Core<P> {
     /// `IMXF::SetState` for one pin.
     pub(crate) fn set_state(&self, pin: Pin, state: KSSTATE) -> NTSTATUS {
         if !(KSSTATE_STOP..=KSSTATE_RUN).contains(&state) {
-            return STATUS_INVALID_PARAMETER;
+            return MiniportError::InvalidParameter.ntstatus();
         }
         let mut synth = self.synth.lock();
         let mut queue = self.queue.lock();
@@ -1157,7 +1156,7 @@ impl<P: Platform> PinObject<P> {
         out: *mut i64,
     ) -> NTSTATUS {
         if out.is_null() {
-            return STATUS_INVALID_PARAMETER;
+            return MiniportError::InvalidParameter.ntstatus();
         }
         // SAFETY: live object.
         let time = unsafe { Self::core(this) }.sample_to_ref_time(frame);
@@ -1176,7 +1175,7 @@ impl<P: Platform> PinObject<P> {
         out: *mut i64,
     ) -> NTSTATUS {
         if out.is_null() {
-            return STATUS_INVALID_PARAMETER;
+            return MiniportError::InvalidParameter.ntstatus();
         }
         // SAFETY: live object.
         let frame = unsafe { Self::core(this) }.ref_time_to_sample(time);
