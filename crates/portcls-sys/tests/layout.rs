@@ -422,7 +422,13 @@ fn all_checks() -> Checks {
             MaximumSampleFrequency
         }
     );
-    layout!(k, KSAUDIO_POSITION { PlayOffset, WriteOffset });
+    layout!(
+        k,
+        KSAUDIO_POSITION {
+            PlayOffset,
+            WriteOffset
+        }
+    );
     layout!(
         k,
         KSDATARANGE_MUSIC {
@@ -2253,5 +2259,57 @@ fn aliases_and_signatures_match_mingw_headers() {
         "{} alias/prototype mismatches:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// The real WDK's headers, for the Windows workflow's `layout` job (`cl.exe`); the mingw
+/// workarounds of [`PRELUDE`] are not needed there, and `ISynthSinkDMus` comes from dmusicks.h.
+const WDK_PRELUDE: &str = r#"
+#include <ntddk.h>
+#include <windef.h>
+#include <mmreg.h>
+#include <ks.h>
+#include <ksmedia.h>
+#include <punknown.h>
+#include <portcls.h>
+#include <dmusicks.h>
+#include <dmusprop.h>
+#include <dmdls.h>
+#include <dls2.h>
+#include <dmerror.h>
+#include <stddef.h>
+"#;
+
+/// Writes the same checks as `layouts_and_constants_match_mingw_headers` as one C translation unit
+/// of `_Static_assert`s for the real WDK headers, to the file named by `LAYOUT_PROBE_OUT`. The
+/// Windows workflow compiles it with `cl.exe /c`; a failing assertion names the field.
+#[test]
+#[ignore = "writes the WDK probe for the Windows workflow (needs LAYOUT_PROBE_OUT)"]
+fn write_wdk_probe() {
+    let out = std::env::var_os("LAYOUT_PROBE_OUT").expect("set LAYOUT_PROBE_OUT to the probe's path");
+    let checks = all_checks();
+    let mut text = String::from(WDK_PRELUDE);
+    let mut count = 0;
+    for check in &checks.list {
+        if let Some(expr) = &check.c_expr {
+            let label = check.label.replace(['"', '\\'], "'");
+            // i64::MIN has no literal form in C.
+            let value = if check.rust == i64::MIN {
+                "(-9223372036854775807LL - 1)".to_string()
+            } else {
+                format!("{}LL", check.rust)
+            };
+            writeln!(
+                text,
+                "_Static_assert((long long)({expr}) == {value}, \"{label}\");"
+            )
+            .unwrap();
+            count += 1;
+        }
+    }
+    std::fs::write(&out, text).unwrap();
+    eprintln!(
+        "wrote {count} WDK layout checks to {}",
+        std::path::Path::new(&out).display()
     );
 }
