@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 quick=0
 [[ "${1:-}" == "--quick" ]] && quick=1
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> [%4ds] %s\n' "$SECONDS" "$*"; }
 
 # ---- what the tests need from Debian --------------------------------------------------------
 # mingw-w64: the ABI layout proof compiles C probes against independent Windows headers.
@@ -55,6 +55,9 @@ if ((quick == 0)); then
     # x86 layouts are asserted at compile time from the golden layout table.
     step "portcls-sys on i686-pc-windows-msvc"
     cargo check --locked --target i686-pc-windows-msvc -p portcls-sys
+    # The user-mode winmm player runs only on Windows; lint it for its real target.
+    step "winmm-play on x86_64-pc-windows-msvc"
+    cargo clippy --locked --target x86_64-pc-windows-msvc -p winmm-play -- -D warnings
 fi
 
 step "cargo test --workspace"
