@@ -133,11 +133,27 @@ fn throughput(label: &str, interpolation: Interpolation, filter: bool, effects: 
     });
 }
 
+/// `ENGINE_BENCH_ONLY=substring` runs only the cases whose label contains it;
+/// `ENGINE_BENCH_SECONDS` and `ENGINE_BENCH_RUNS` shorten a run (e.g. under callgrind).
+fn selected(label: &str) -> bool {
+    std::env::var("ENGINE_BENCH_ONLY").map_or(true, |only| label.contains(only.as_str()))
+}
+
+fn setting(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn throughput_with(label: &str, events: &[TimedEvent], make: impl Fn() -> Engine) {
-    let seconds = 20.0;
+    if !selected(label) {
+        return;
+    }
+    let seconds = setting("ENGINE_BENCH_SECONDS", 20.0);
     let mut best = f64::MAX;
     let mut result = (0.0, 0.0, 0.0);
-    for _ in 0..2 {
+    for _ in 0..setting("ENGINE_BENCH_RUNS", 2.0) as usize {
         let mut engine = make();
         let mut out = vec![0.0f32; BLOCK * 2];
         let mut next = 0;
@@ -164,7 +180,13 @@ fn throughput_with(label: &str, events: &[TimedEvent], make: impl Fn() -> Engine
                 voice_sum += u64::from(engine.active_voices());
             }
         }
-        let _ = start_samples;
+        if std::env::var_os("ENGINE_BENCH_SECONDS").is_some() {
+            // For instruction counts (callgrind): every voice-sample rendered, warm-up included.
+            eprintln!(
+                "{label}: {} voice-samples rendered in total",
+                engine.voice_samples() - start_samples
+            );
+        }
         let timed_blocks = blocks - RATE as usize / BLOCK;
         let ns = elapsed * 1e9 / timed_samples as f64;
         if ns < best {
@@ -181,6 +203,9 @@ fn throughput_with(label: &str, events: &[TimedEvent], make: impl Fn() -> Engine
 }
 
 fn worst_case(voices: u32) {
+    if !selected(&format!("worst {voices}")) {
+        return;
+    }
     let mut engine = build(voices, Interpolation::Cubic, false, true);
     // Hold `voices` notes across 16 channels (keys spread), then keep poking controllers.
     let mut n = 0;
@@ -330,7 +355,7 @@ fn main() {
     let gm = dense_gm_events();
     let midi = std::env::temp_dir().join("dmksynth-dense.mid");
     write_midi(&midi, &gm);
-    if fluid_r3(Interpolation::Cubic, false).is_some() {
+    if std::path::Path::new(FLUID_R3).exists() {
         println!(
             "FluidR3_GM (SF2 import), dense file written to {} (compare: bench/compare_dense.sh)",
             midi.display()

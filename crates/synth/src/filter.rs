@@ -15,28 +15,55 @@ use crate::math;
 ///
 /// The TPT SVF's state update is linear, `s' = M·s + b·x`, `y = c·s + d·x` with
 /// `M = [[2a1 − 1, −2a2], [2a2, 1 − 2a3]]`, `b = (2a2, 2a3)`, `c = (a2, 1 − a3)`, `d = a3`
-/// (`a1 = 1/(1 + g(g + k))`, `a2 = g·a1`, `a3 = g·a2`). [`Filter::process`] advances two samples
-/// per step with `M²`, which halves the loop-carried dependency chain that makes a recursive
-/// filter latency-bound; the outputs hang off the chain.
+/// (`a1 = 1/(1 + g(g + k))`, `a2 = g·a1`, `a3 = g·a2`). [`Filter::process`] advances **four**
+/// samples per step: `s⁽⁴⁾ = M⁴·s + Σⱼ M³⁻ʲ·b·xⱼ` and `yₖ = c·Mᵏ·s + Σⱼ≤ₖ hₖ₋ⱼ·xⱼ` (`h₀ = d`,
+/// `hₘ = c·Mᵐ⁻¹·b`, the impulse response). Only the state update is a loop-carried dependency
+/// (one multiply and two adds per four samples instead of per sample, so the recursive filter
+/// is no longer latency-bound); the four outputs hang off it as straight 4-lane arithmetic that
+/// SSE2 vectorises. The coefficients are computed in f64 from the same `M`, `b`, `c`, `d`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Filter {
     s1: f32,
     s2: f32,
-    /// M.
+    /// M (single steps for the last 1..3 samples of a block).
     m: [f32; 4],
-    /// M².
-    mm: [f32; 4],
-    /// M·b.
-    mb: [f32; 2],
     b: [f32; 2],
     c: [f32; 2],
-    /// c·M.
-    cm: [f32; 2],
-    /// c·b.
-    cb: f32,
     d: f32,
+    /// (c·Mᵏ)₁ for k = 0..4: output lane k's weight of `s1`.
+    y_s1: [f32; 4],
+    /// (c·Mᵏ)₂: output lane k's weight of `s2`.
+    y_s2: [f32; 4],
+    /// Output lane k's weight of input `xⱼ` (`hₖ₋ⱼ`, 0 for k < j), one row per j.
+    y_x: [[f32; 4]; 4],
+    /// M⁴ (row-major).
+    m4: [f32; 4],
+    /// First row of M³⁻ʲ·b for j = 0..4: the first state's weights of input `xⱼ`.
+    s1_x: [f32; 4],
+    /// Second row: the second state's weights of input `xⱼ`.
+    s2_x: [f32; 4],
     cutoff_cents: f32,
     q_db: f32,
+}
+
+/// 2×2 matrix product (row-major).
+fn mat_mul(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+    ]
+}
+
+/// 2×2 matrix times a column vector.
+fn mat_vec(a: [f64; 4], v: [f64; 2]) -> [f64; 2] {
+    [a[0] * v[0] + a[1] * v[1], a[2] * v[0] + a[3] * v[1]]
+}
+
+/// Row vector times a 2×2 matrix.
+fn vec_mat(v: [f64; 2], a: [f64; 4]) -> [f64; 2] {
+    [v[0] * a[0] + v[1] * a[2], v[0] * a[1] + v[1] * a[3]]
 }
 
 impl Filter {
@@ -45,13 +72,20 @@ impl Filter {
         s1: 0.0,
         s2: 0.0,
         m: [0.0; 4],
-        mm: [0.0; 4],
-        mb: [0.0; 2],
         b: [0.0; 2],
         c: [0.0; 2],
-        cm: [0.0; 2],
-        cb: 0.0,
         d: 1.0,
+        y_s1: [0.0; 4],
+        y_s2: [0.0; 4],
+        y_x: [
+            [1.0, 0.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0, 0.0],
+            [0.0, 0.0, 1.0, 0.0],
+            [0.0, 0.0, 0.0, 1.0],
+        ],
+        m4: [0.0; 4],
+        s1_x: [0.0; 4],
+        s2_x: [0.0; 4],
         cutoff_cents: f32::MIN,
         q_db: f32::MIN,
     };
@@ -76,23 +110,37 @@ impl Filter {
         let m = [2.0 * a1 - 1.0, -2.0 * a2, 2.0 * a2, 1.0 - 2.0 * a3];
         let b = [2.0 * a2, 2.0 * a3];
         let c = [a2, 1.0 - a3];
-        let mm = [
-            m[0] * m[0] + m[1] * m[2],
-            m[0] * m[1] + m[1] * m[3],
-            m[2] * m[0] + m[3] * m[2],
-            m[2] * m[1] + m[3] * m[3],
-        ];
-        let mb = [m[0] * b[0] + m[1] * b[1], m[2] * b[0] + m[3] * b[1]];
-        let cm = [c[0] * m[0] + c[1] * m[2], c[0] * m[1] + c[1] * m[3]];
+        let d = a3;
+        // c·Mᵏ for k = 0..4 and Mᵏ·b for k = 0..4.
+        let c_m1 = vec_mat(c, m);
+        let c_m2 = vec_mat(c_m1, m);
+        let c_m3 = vec_mat(c_m2, m);
+        let m_b1 = mat_vec(m, b);
+        let m_b2 = mat_vec(m, m_b1);
+        let m_b3 = mat_vec(m, m_b2);
+        // Impulse response h₀ = d, hₙ = c·Mⁿ⁻¹·b.
+        let dot = |v: [f64; 2]| c[0] * v[0] + c[1] * v[1];
+        let (h1, h2, h3) = (dot(b), dot(m_b1), dot(m_b2));
         let f = |v: f64| v as f32;
         self.m = m.map(f);
-        self.mm = mm.map(f);
-        self.mb = mb.map(f);
         self.b = b.map(f);
         self.c = c.map(f);
-        self.cm = cm.map(f);
-        self.cb = f(c[0] * b[0] + c[1] * b[1]);
-        self.d = f(a3);
+        self.d = f(d);
+        self.y_s1 = [c[0], c_m1[0], c_m2[0], c_m3[0]].map(f);
+        self.y_s2 = [c[1], c_m1[1], c_m2[1], c_m3[1]].map(f);
+        self.y_x = [
+            [d, h1, h2, h3].map(f),
+            [0.0, d, h1, h2].map(f),
+            [0.0, 0.0, d, h1].map(f),
+            [0.0, 0.0, 0.0, d].map(f),
+        ];
+        self.m4 = {
+            let m2 = mat_mul(m, m);
+            mat_mul(m2, m2).map(f)
+        };
+        // Input j reaches the state after 3 − j further steps.
+        self.s1_x = [m_b3[0], m_b2[0], m_b1[0], b[0]].map(f);
+        self.s2_x = [m_b3[1], m_b2[1], m_b1[1], b[1]].map(f);
     }
 
     /// Clears the state (the filter is being bypassed).
@@ -103,29 +151,44 @@ impl Filter {
 
     /// Filters a block in place.
     pub fn process(&mut self, block: &mut [f32]) {
-        let [p11, p12, p21, p22] = self.mm;
-        let [q1, q2] = self.mb;
+        let (y_s1, y_s2, [y_x0, y_x1, y_x2, y_x3]) = (self.y_s1, self.y_s2, self.y_x);
+        let [p11, p12, p21, p22] = self.m4;
+        let (s1_x, s2_x) = (self.s1_x, self.s2_x);
+        let (mut s1, mut s2) = (self.s1, self.s2);
+        let mut quads = block.chunks_exact_mut(4);
+        for quad in &mut quads {
+            let Ok(x): Result<&mut [f32; 4], _> = quad.try_into() else {
+                continue;
+            };
+            let [u0, u1, u2, u3] = *x;
+            // Off the dependency chain: the inputs' contribution to the next state.
+            let into1 = (s1_x[0] * u0 + s1_x[1] * u1) + (s1_x[2] * u2 + s1_x[3] * u3);
+            let into2 = (s2_x[0] * u0 + s2_x[1] * u1) + (s2_x[2] * u2 + s2_x[3] * u3);
+            // Four outputs as 4-lane arithmetic (lane k: output k).
+            let mut y = [0.0f32; 4];
+            for (((((out, a), b), x0), x1), (x2, x3)) in y
+                .iter_mut()
+                .zip(y_s1)
+                .zip(y_s2)
+                .zip(y_x0)
+                .zip(y_x1)
+                .zip(y_x2.into_iter().zip(y_x3))
+            {
+                *out = (a * s1 + b * s2) + (x0 * u0 + x1 * u1) + (x2 * u2 + x3 * u3);
+            }
+            *x = y;
+            let n1 = (p11 * s1 + into1) + p12 * s2;
+            let n2 = (p22 * s2 + into2) + p21 * s1;
+            s1 = n1;
+            s2 = n2;
+        }
+        let [m11, m12, m21, m22] = self.m;
         let [b1, b2] = self.b;
         let [c1, c2] = self.c;
-        let [e1, e2] = self.cm;
-        let (cb, d) = (self.cb, self.d);
-        let (mut s1, mut s2) = (self.s1, self.s2);
-        let mut pairs = block.chunks_exact_mut(2);
-        for pair in &mut pairs {
-            if let [x0, x1] = pair {
-                let (u0, u1) = (*x0, *x1);
-                *x0 = c1 * s1 + c2 * s2 + d * u0;
-                *x1 = e1 * s1 + e2 * s2 + (cb * u0 + d * u1);
-                let n1 = p11 * s1 + p12 * s2 + (q1 * u0 + b1 * u1);
-                let n2 = p21 * s1 + p22 * s2 + (q2 * u0 + b2 * u1);
-                s1 = n1;
-                s2 = n2;
-            }
-        }
-        if let [x] = pairs.into_remainder() {
+        let d = self.d;
+        for x in quads.into_remainder() {
             let u = *x;
             *x = c1 * s1 + c2 * s2 + d * u;
-            let [m11, m12, m21, m22] = self.m;
             let n1 = m11 * s1 + m12 * s2 + b1 * u;
             let n2 = m21 * s1 + m22 * s2 + b2 * u;
             s1 = n1;
