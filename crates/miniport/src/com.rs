@@ -13,7 +13,10 @@ use crate::properties::PropertyCall;
 use core::alloc::Layout;
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU32, Ordering, fence};
-use portcls_sys::{GUID, IUnknown, NTSTATUS, PAllocatorMXF, PDMUS_KERNEL_EVENT, PMASTERCLOCK};
+use portcls_sys::{
+    GUID, IUnknown, NTSTATUS, PAllocatorMXF, PDMUS_KERNEL_EVENT, PMASTERCLOCK, PVOID, REFIID, STATUS_SUCCESS,
+    ULONG,
+};
 
 /// `MiniportObject` magic ("DMKM").
 pub const MAGIC_MINIPORT: u32 = 0x444D_4B4D;
@@ -76,34 +79,54 @@ pub unsafe fn iid_in(requested: *const GUID, iids: &[GUID]) -> bool {
     iids.contains(&requested)
 }
 
-/// `IUnknown::QueryInterface` for an object whose every interface is its own address: when `iid`
-/// names one of `iids`, takes a reference and writes `object` to `*out`; otherwise writes NULL
-/// and returns the `NoInterface` status. A null `out` is `STATUS_INVALID_PARAMETER`.
+/// An object of this crate as COM sees it: every interface it answers is at its own address.
 ///
 /// # Safety
-/// `object` is a live object starting with `header`; `iid` is null or readable; `out` is null or
-/// writable.
-pub unsafe fn query_interface(
-    header: &ObjectHeader,
-    object: *mut c_void,
-    iid: *const GUID,
-    out: *mut *mut c_void,
-    iids: &[GUID],
+/// Implementors are `#[repr(C)]` and their first field is an [`ObjectHeader`], so a pointer to
+/// the object is a pointer to its header.
+pub unsafe trait ComObject {
+    /// The IIDs `QueryInterface` answers (with the object's own address); every other IID is a
+    /// miss.
+    const INTERFACES: &'static [GUID];
+}
+
+/// `IUnknown::QueryInterface` of a [`ComObject`] `O`, seen through its interface `I`: when `iid`
+/// is one of `O::INTERFACES`, takes a reference and writes `this` to `*out`; otherwise writes NULL
+/// and returns the `NoInterface` status (docs/port-contract.md). A null `out` is
+/// `STATUS_INVALID_PARAMETER`. Any IRQL ≤ DISPATCH_LEVEL.
+///
+/// # Safety
+/// `this` is a live `O`; `iid` is null or readable; `out` is null or writable.
+pub unsafe extern "system" fn query_interface<O: ComObject, I>(
+    this: *mut I,
+    iid: REFIID,
+    out: *mut PVOID,
 ) -> NTSTATUS {
     if out.is_null() {
         return MiniportError::InvalidParameter.ntstatus();
     }
     // SAFETY: `iid` is null or readable by the caller's contract.
-    if unsafe { iid_in(iid, iids) } {
-        header.add_ref();
+    if unsafe { iid_in(iid, O::INTERFACES) } {
+        // SAFETY: `this` is a live `O`, whose first field is its header (`ComObject`'s contract).
+        unsafe { (*this.cast::<ObjectHeader>()).add_ref() };
         // SAFETY: `out` is non-null and writable by the caller's contract.
-        unsafe { out.write(object) };
-        portcls_sys::STATUS_SUCCESS
+        unsafe { out.write(this.cast()) };
+        STATUS_SUCCESS
     } else {
         // SAFETY: as above.
         unsafe { out.write(core::ptr::null_mut()) };
         MiniportError::NoInterface.ntstatus()
     }
+}
+
+/// `IUnknown::AddRef` of a [`ComObject`] `O`, seen through its interface `I`: returns the new
+/// count. Any IRQL.
+///
+/// # Safety
+/// `this` is a live `O`.
+pub unsafe extern "system" fn add_ref<O: ComObject, I>(this: *mut I) -> ULONG {
+    // SAFETY: `this` is a live `O`, whose first field is its header (`ComObject`'s contract).
+    unsafe { (*this.cast::<ObjectHeader>()).add_ref() }
 }
 
 /// Allocates `value` on the heap, reporting allocation failure as an error instead of aborting.

@@ -6,7 +6,7 @@
 //! miniport only remembers, weakly, which cores still miss a half (for pairing) and which exist
 //! (for property requests that arrive without a stream).
 
-use crate::com::{MAGIC_MINIPORT, ObjectHeader, free_box, query_interface, try_box};
+use crate::com::{ComObject, MAGIC_MINIPORT, ObjectHeader, add_ref, free_box, query_interface, try_box};
 use crate::descriptor::FILTER;
 use crate::error::{MiniportError, Result};
 use crate::intersect::data_range_intersection;
@@ -16,11 +16,10 @@ use crate::properties::PropertyCall;
 use crate::stream::{Core, Pin, PinObject, WaveFormat};
 use core::ptr::{null, null_mut};
 use portcls_sys::{
-    DMUS_STREAM_MIDI_RENDER, DMUS_STREAM_TYPE, DMUS_STREAM_WAVE_SINK, DONT_HOLD_FOR_SEQUENCING,
+    DMUS_STREAM_MIDI_RENDER, DMUS_STREAM_TYPE, DMUS_STREAM_WAVE_SINK, DONT_HOLD_FOR_SEQUENCING, GUID,
     IID_IMiniport, IID_IMiniportDMus, IID_IUnknown, IMiniportDMus, IMiniportDMusVtbl, NTSTATUS,
     PAllocatorMXF, PKSDATAFORMAT, PKSDATARANGE, PMASTERCLOCK, PMXF, POOL_TYPE, PPCFILTER_DESCRIPTOR,
-    PPORTDMUS, PRESOURCELIST, PSERVICEGROUP, PULONG, PULONGLONG, PUNKNOWN, PVOID, REFIID, STATUS_SUCCESS,
-    ULONG,
+    PPORTDMUS, PRESOURCELIST, PSERVICEGROUP, PULONG, PULONGLONG, PUNKNOWN, PVOID, STATUS_SUCCESS, ULONG,
 };
 
 /// Most synth instances (filter instances) one miniport serves at once.
@@ -64,10 +63,16 @@ pub struct MiniportObject<P: Platform> {
     state: SpinLock<P::Lock, MiniportState<P>>,
 }
 
+// SAFETY: `#[repr(C)]` with the header as its first field.
+unsafe impl<P: Platform> ComObject for MiniportObject<P> {
+    /// IUnknown, IMiniport, IMiniportDMus (IPowerNotify is not offered: PortCls never calls it).
+    const INTERFACES: &'static [GUID] = &[IID_IUnknown, IID_IMiniport, IID_IMiniportDMus];
+}
+
 impl<P: Platform> MiniportObject<P> {
     const VTABLE: IMiniportDMusVtbl = IMiniportDMusVtbl {
-        QueryInterface: Self::query_interface,
-        AddRef: Self::add_ref,
+        QueryInterface: query_interface::<Self, IMiniportDMus>,
+        AddRef: add_ref::<Self, IMiniportDMus>,
         Release: Self::release,
         GetDescription: Self::get_description,
         DataRangeIntersection: Self::data_range_intersection,
@@ -149,39 +154,6 @@ impl<P: Platform> MiniportObject<P> {
             }
             None => crate::properties::serve::<P>(None, call),
         }
-    }
-
-    /// `IUnknown::QueryInterface`: IUnknown, IMiniport, IMiniportDMus; `STATUS_INVALID_PARAMETER`
-    /// and `*out = NULL` otherwise (IPowerNotify is not offered: PortCls never calls it).
-    ///
-    /// # Safety
-    /// `this` is live; `iid` readable; `out` null or writable. Any IRQL ≤ DISPATCH.
-    unsafe extern "system" fn query_interface(
-        this: *mut IMiniportDMus,
-        iid: REFIID,
-        out: *mut PVOID,
-    ) -> NTSTATUS {
-        // SAFETY: `this` is a live object by the caller's contract; its first field is its header.
-        let header = unsafe { &(*this.cast::<Self>()).header };
-        // SAFETY: `this` live, `iid` null or readable, `out` null or writable: the caller's contract.
-        unsafe {
-            query_interface(
-                header,
-                this.cast(),
-                iid,
-                out,
-                &[IID_IUnknown, IID_IMiniport, IID_IMiniportDMus],
-            )
-        }
-    }
-
-    /// `IUnknown::AddRef`.
-    ///
-    /// # Safety
-    /// `this` is live.
-    unsafe extern "system" fn add_ref(this: *mut IMiniportDMus) -> ULONG {
-        // SAFETY: live object.
-        unsafe { (*this.cast::<Self>()).header.add_ref() }
     }
 
     /// `IUnknown::Release`: frees the miniport (and releases the port) on the last reference.

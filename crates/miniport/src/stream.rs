@@ -18,8 +18,8 @@
 
 use crate::clock::SampleClock;
 use crate::com::{
-    MAGIC_STREAM, ObjectHeader, allocator_put_message, clock_get_time, com_add_ref, com_release, free_box,
-    query_interface, try_box,
+    ComObject, MAGIC_STREAM, ObjectHeader, add_ref, allocator_put_message, clock_get_time, com_add_ref,
+    com_release, free_box, query_interface, try_box,
 };
 use crate::descriptor::{MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
 use crate::error::{MiniportError, Result};
@@ -36,8 +36,8 @@ use portcls_sys::{
     BOOL, DMUS_KERNEL_EVENT, GUID, IID_IMXF, IID_ISynthSinkDMus, IID_IUnknown, ISynthSinkDMus,
     ISynthSinkDMusVtbl, KSDATAFORMAT, KSDATAFORMAT_SPECIFIER_WAVEFORMATEX, KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
     KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_TYPE_AUDIO, KSSTATE, KSSTATE_RUN, KSSTATE_STOP, NTSTATUS,
-    PAllocatorMXF, PDMUS_KERNEL_EVENT, PKSDATAFORMAT, PMASTERCLOCK, PMXF, PVOID, REFIID, STATUS_SUCCESS,
-    ULONG, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, WAVEFORMATEX,
+    PAllocatorMXF, PDMUS_KERNEL_EVENT, PKSDATAFORMAT, PMASTERCLOCK, PMXF, STATUS_SUCCESS, ULONG,
+    WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, WAVEFORMATEX,
 };
 use synth::midi_stream::StreamParser;
 use synth::{Download, Engine, EngineConfig, EngineError, Interpolation, MidiMessage, TimedEvent};
@@ -973,10 +973,16 @@ impl<P: Platform> Core<P> {
     }
 }
 
+// SAFETY: `#[repr(C)]` with the header as its first field.
+unsafe impl<P: Platform> ComObject for PinObject<P> {
+    /// IUnknown, IMXF, ISynthSinkDMus (both pins answer all three, with the same vtable).
+    const INTERFACES: &'static [GUID] = &[IID_IUnknown, IID_IMXF, IID_ISynthSinkDMus];
+}
+
 impl<P: Platform> PinObject<P> {
     const VTABLE: ISynthSinkDMusVtbl = ISynthSinkDMusVtbl {
-        QueryInterface: Self::query_interface,
-        AddRef: Self::add_ref,
+        QueryInterface: query_interface::<Self, ISynthSinkDMus>,
+        AddRef: add_ref::<Self, ISynthSinkDMus>,
         Release: Self::release,
         SetState: Self::set_state,
         PutMessage: Self::put_message,
@@ -1022,39 +1028,6 @@ impl<P: Platform> PinObject<P> {
         // SAFETY: the pin object holds a reference on its core.
         let core = unsafe { &*core };
         crate::properties::serve(Some(core), call)
-    }
-
-    /// `IUnknown::QueryInterface`: IUnknown, IMXF, ISynthSinkDMus; `STATUS_INVALID_PARAMETER`
-    /// and `*out = NULL` otherwise.
-    ///
-    /// # Safety
-    /// `this` is a live pin object; `iid` readable; `out` null or writable. Any IRQL ≤ DISPATCH.
-    unsafe extern "system" fn query_interface(
-        this: *mut ISynthSinkDMus,
-        iid: REFIID,
-        out: *mut PVOID,
-    ) -> NTSTATUS {
-        // SAFETY: `this` is a live object by the caller's contract; its first field is its header.
-        let header = unsafe { &(*this.cast::<Self>()).header };
-        // SAFETY: `this` live, `iid` null or readable, `out` null or writable: the caller's contract.
-        unsafe {
-            query_interface(
-                header,
-                this.cast(),
-                iid,
-                out,
-                &[IID_IUnknown, IID_IMXF, IID_ISynthSinkDMus],
-            )
-        }
-    }
-
-    /// `IUnknown::AddRef`.
-    ///
-    /// # Safety
-    /// `this` is a live pin object.
-    unsafe extern "system" fn add_ref(this: *mut ISynthSinkDMus) -> ULONG {
-        // SAFETY: live object.
-        unsafe { (*this.cast::<Self>()).header.add_ref() }
     }
 
     /// `IUnknown::Release`: the last release frees the pin object and drops its core reference.
