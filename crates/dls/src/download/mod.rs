@@ -53,8 +53,9 @@
 //! * **Instruments**: regions name waves by download id (`WaveLink.ulTableIndex` = the wave's
 //!   `dwDLId`); `WaveLink.ulChannel` is kept as sent (ddksynth refused anything but
 //!   `WAVELINK_CHANNEL_LEFT` with `DMUS_E_NOTMONO`; the model plays stereo through two
-//!   wave-linked mono regions); the wave need not be downloaded yet (the engine binds at note-on, and fits the
-//!   loop to the wave with [`crate::validate::fit_loop`]). A region with neither its own nor a
+//!   wave-linked mono regions); the wave need not be downloaded yet (a region binds to its wave at note-on; the
+//!   rule for its loop is [`crate::validate::fit_loop`], see there for the engine's current
+//!   deviation). A region with neither its own nor a
 //!   global articulation is **accepted** and plays with the DLS2 defaults (ddksynth refused it
 //!   with `DMUS_E_NOARTICULATION`; see [`crate::articulation`]). `WLOOP.ulType` 0 is forward,
 //!   1 and 2 (the pre-XP value of `WLOOP_TYPE_RELEASE`) are release, other values are read as
