@@ -27,7 +27,7 @@
 //! [`FileErrorKind::UnsupportedWaveFormat`] rather than split or decoded (DLS instruments play
 //! stereo through two regions linked to two mono waves).
 //!
-//! With `std`, [`write_dls`] writes DLS Level 2.
+//! With `std`, `write_dls` writes DLS Level 2.
 
 mod cdl;
 mod error;
