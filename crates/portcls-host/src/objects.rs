@@ -6,9 +6,10 @@
 //! the host checks at the end that the miniport gave back every reference it took.
 
 use crate::platform::{HostSpinLock, current_irql};
+use miniport::com::iid_in;
 use miniport::platform::{Irql, RawSpinLock};
 use portcls_sys::{
-    ACCESS_MASK, DEVICE_REGISTRY_PROPERTY, DMUS_KERNEL_EVENT, IAllocatorMXF, IAllocatorMXFVtbl,
+    ACCESS_MASK, DEVICE_REGISTRY_PROPERTY, DMUS_KERNEL_EVENT, GUID, IAllocatorMXF, IAllocatorMXFVtbl,
     IID_IAllocatorMXF, IID_IMXF, IID_IPort, IID_IPortDMus, IID_IUnknown, IMasterClock, IMasterClockVtbl,
     IPortDMus, IPortDMusVtbl, KSSTATE, NTSTATUS, PBYTE, PDEVICE_OBJECT, PDMUS_KERNEL_EVENT, PIRP, PMXF,
     POBJECT_ATTRIBUTES, PREGISTRYKEY, PRESOURCELIST, PSERVICEGROUP, PULONG, PUNKNOWN, PVOID, REFERENCE_TIME,
@@ -18,15 +19,72 @@ use portcls_sys::{
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
 
+/// A host COM object: `#[repr(C)]`, created by the host with one reference and freed by the host
+/// (never by `Release`), answering each of [`HostObject::INTERFACES`] at its own address.
+///
 /// # Safety
-/// `iid` null or readable.
-unsafe fn iid_in(iid: REFIID, iids: &[portcls_sys::GUID]) -> bool {
-    if iid.is_null() {
-        return false;
+/// An interface pointer the host hands out for `Self` points at a live `Self`.
+unsafe trait HostObject {
+    /// The IIDs `QueryInterface` answers; any other is a miss (`STATUS_INVALID_PARAMETER`, as the
+    /// kernel's objects answer).
+    const INTERFACES: &'static [GUID];
+
+    /// The reference count.
+    fn reference_count(&self) -> &AtomicU32;
+}
+
+/// `IUnknown::QueryInterface` of a host object `O` seen through interface `I`. Any IRQL.
+///
+/// # Safety
+/// `this` points at a live `O`; `iid` is null or readable; `out` is null or writable.
+unsafe extern "system" fn query_interface<O: HostObject, I>(
+    this: *mut I,
+    iid: REFIID,
+    out: *mut PVOID,
+) -> NTSTATUS {
+    if out.is_null() {
+        return STATUS_INVALID_PARAMETER;
     }
-    // SAFETY: non-null, readable by contract.
-    let iid = unsafe { iid.read_unaligned() };
-    iids.contains(&iid)
+    // SAFETY: `iid` is null or readable by the caller's contract.
+    if unsafe { iid_in(iid, O::INTERFACES) } {
+        // SAFETY: `this` points at a live `O` by the caller's contract.
+        unsafe { add_ref::<O, I>(this) };
+        // SAFETY: `out` is non-null and writable by the caller's contract.
+        unsafe { out.write(this.cast()) };
+        STATUS_SUCCESS
+    } else {
+        // SAFETY: as above.
+        unsafe { out.write(null_mut()) };
+        STATUS_INVALID_PARAMETER
+    }
+}
+
+/// `IUnknown::AddRef` of a host object `O` seen through interface `I`. Any IRQL.
+///
+/// # Safety
+/// `this` points at a live `O`.
+unsafe extern "system" fn add_ref<O: HostObject, I>(this: *mut I) -> ULONG {
+    // SAFETY: `this` points at a live `O` by the caller's contract.
+    let object = unsafe { &*this.cast::<O>() };
+    object.reference_count().fetch_add(1, Ordering::SeqCst) + 1
+}
+
+/// `IUnknown::Release` of a host object `O` seen through interface `I`: counts down only (the
+/// host frees its objects and checks at the end that every reference came back); panics on a
+/// release without a reference, which is a miniport bug the tests must see. Any IRQL.
+///
+/// # Safety
+/// `this` points at a live `O` and the caller owns the reference it gives up.
+unsafe extern "system" fn release<O: HostObject, I>(this: *mut I) -> ULONG {
+    // SAFETY: `this` points at a live `O` by the caller's contract.
+    let object = unsafe { &*this.cast::<O>() };
+    let previous = object.reference_count().fetch_sub(1, Ordering::SeqCst);
+    assert!(
+        previous > 0,
+        "{} released more often than referenced",
+        std::any::type_name::<I>()
+    );
+    previous - 1
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -42,15 +100,23 @@ pub struct FakePort {
 }
 
 static PORT_VTABLE: IPortDMusVtbl = IPortDMusVtbl {
-    QueryInterface: port_query_interface,
-    AddRef: port_add_ref,
-    Release: port_release,
+    QueryInterface: query_interface::<FakePort, IPortDMus>,
+    AddRef: add_ref::<FakePort, IPortDMus>,
+    Release: release::<FakePort, IPortDMus>,
     Init: port_init,
     GetDeviceProperty: port_get_device_property,
     NewRegistryKey: port_new_registry_key,
     Notify: port_notify,
     RegisterServiceGroup: port_register_service_group,
 };
+
+// SAFETY: interface pointers to a FakePort are only the ones `FakePort::create` returns.
+unsafe impl HostObject for FakePort {
+    const INTERFACES: &'static [GUID] = &[IID_IUnknown, IID_IPort, IID_IPortDMus];
+    fn reference_count(&self) -> &AtomicU32 {
+        &self.references
+    }
+}
 
 impl FakePort {
     /// A port with one (the host's) reference.
@@ -72,46 +138,10 @@ impl FakePort {
     }
 }
 
-unsafe extern "system" fn port_query_interface(
-    this: *mut IPortDMus,
-    iid: REFIID,
-    out: *mut PVOID,
-) -> NTSTATUS {
-    if out.is_null() {
-        return STATUS_INVALID_PARAMETER;
-    }
-    // SAFETY: COM contract.
-    if unsafe { iid_in(iid, &[IID_IUnknown, IID_IPort, IID_IPortDMus]) } {
-        // SAFETY: live object.
-        unsafe { port_add_ref(this) };
-        // SAFETY: writable.
-        unsafe { out.write(this.cast()) };
-        STATUS_SUCCESS
-    } else {
-        // SAFETY: writable.
-        unsafe { out.write(null_mut()) };
-        STATUS_INVALID_PARAMETER
-    }
-}
-unsafe extern "system" fn port_add_ref(this: *mut IPortDMus) -> ULONG {
-    // SAFETY: live object.
-    unsafe {
-        (*this.cast::<FakePort>())
-            .references
-            .fetch_add(1, Ordering::SeqCst)
-            + 1
-    }
-}
-unsafe extern "system" fn port_release(this: *mut IPortDMus) -> ULONG {
-    // SAFETY: live object. The host frees it (it holds the last reference by design).
-    let previous = unsafe {
-        (*this.cast::<FakePort>())
-            .references
-            .fetch_sub(1, Ordering::SeqCst)
-    };
-    assert!(previous > 0, "IPortDMus released more often than referenced");
-    previous - 1
-}
+/// `IPortDMus::Init`: succeeds; the host port is already set up. PASSIVE_LEVEL.
+///
+/// # Safety
+/// None: no argument is used.
 unsafe extern "system" fn port_init(
     _this: *mut IPortDMus,
     _device: PDEVICE_OBJECT,
@@ -122,6 +152,10 @@ unsafe extern "system" fn port_init(
 ) -> NTSTATUS {
     STATUS_SUCCESS
 }
+/// `IPort::GetDeviceProperty`: `STATUS_NOT_IMPLEMENTED`. PASSIVE_LEVEL.
+///
+/// # Safety
+/// None: no argument is used.
 unsafe extern "system" fn port_get_device_property(
     _this: *mut IPortDMus,
     _property: DEVICE_REGISTRY_PROPERTY,
@@ -131,6 +165,10 @@ unsafe extern "system" fn port_get_device_property(
 ) -> NTSTATUS {
     STATUS_NOT_IMPLEMENTED
 }
+/// `IPort::NewRegistryKey`: `STATUS_NOT_IMPLEMENTED`. PASSIVE_LEVEL.
+///
+/// # Safety
+/// None: no argument is used.
 #[allow(clippy::too_many_arguments)]
 unsafe extern "system" fn port_new_registry_key(
     _this: *mut IPortDMus,
@@ -144,10 +182,18 @@ unsafe extern "system" fn port_new_registry_key(
 ) -> NTSTATUS {
     STATUS_NOT_IMPLEMENTED
 }
+/// `IPortDMus::Notify`: counts the call. Any IRQL ≤ DISPATCH_LEVEL.
+///
+/// # Safety
+/// `this` points at a live `FakePort`.
 unsafe extern "system" fn port_notify(this: *mut IPortDMus, _group: PSERVICEGROUP) {
     // SAFETY: live object.
     unsafe { (*this.cast::<FakePort>()).notifies.fetch_add(1, Ordering::SeqCst) };
 }
+/// `IPortDMus::RegisterServiceGroup`: nothing to do. PASSIVE_LEVEL.
+///
+/// # Safety
+/// None: no argument is used.
 unsafe extern "system" fn port_register_service_group(_this: *mut IPortDMus, _group: PSERVICEGROUP) {}
 
 // ------------------------------------------------------------------------------------------------
@@ -164,11 +210,20 @@ pub struct SimClock {
 }
 
 static CLOCK_VTABLE: IMasterClockVtbl = IMasterClockVtbl {
-    QueryInterface: clock_query_interface,
-    AddRef: clock_add_ref,
-    Release: clock_release,
+    QueryInterface: query_interface::<SimClock, IMasterClock>,
+    AddRef: add_ref::<SimClock, IMasterClock>,
+    Release: release::<SimClock, IMasterClock>,
     GetTime: clock_get_time,
 };
+
+// SAFETY: interface pointers to a SimClock are only the ones `SimClock::create` returns.
+unsafe impl HostObject for SimClock {
+    /// No public IID for `IMasterClock`: only `IUnknown`.
+    const INTERFACES: &'static [GUID] = &[IID_IUnknown];
+    fn reference_count(&self) -> &AtomicU32 {
+        &self.references
+    }
+}
 
 impl SimClock {
     /// A clock at `time` with one (the host's) reference.
@@ -197,46 +252,10 @@ impl SimClock {
     }
 }
 
-unsafe extern "system" fn clock_query_interface(
-    this: *mut IMasterClock,
-    iid: REFIID,
-    out: *mut PVOID,
-) -> NTSTATUS {
-    if out.is_null() {
-        return STATUS_INVALID_PARAMETER;
-    }
-    // SAFETY: COM contract (no public IID for IMasterClock: only IUnknown).
-    if unsafe { iid_in(iid, &[IID_IUnknown]) } {
-        // SAFETY: live.
-        unsafe { clock_add_ref(this) };
-        // SAFETY: writable.
-        unsafe { out.write(this.cast()) };
-        STATUS_SUCCESS
-    } else {
-        // SAFETY: writable.
-        unsafe { out.write(null_mut()) };
-        STATUS_INVALID_PARAMETER
-    }
-}
-unsafe extern "system" fn clock_add_ref(this: *mut IMasterClock) -> ULONG {
-    // SAFETY: live.
-    unsafe {
-        (*this.cast::<SimClock>())
-            .references
-            .fetch_add(1, Ordering::SeqCst)
-            + 1
-    }
-}
-unsafe extern "system" fn clock_release(this: *mut IMasterClock) -> ULONG {
-    // SAFETY: live; the host frees it.
-    let previous = unsafe {
-        (*this.cast::<SimClock>())
-            .references
-            .fetch_sub(1, Ordering::SeqCst)
-    };
-    assert!(previous > 0, "IMasterClock released more often than referenced");
-    previous - 1
-}
+/// `IMasterClock::GetTime`: the time the host last set. Any IRQL ≤ DISPATCH_LEVEL.
+///
+/// # Safety
+/// `this` points at a live `SimClock`; `out` is null or writable.
 unsafe extern "system" fn clock_get_time(this: *mut IMasterClock, out: *mut REFERENCE_TIME) -> NTSTATUS {
     if out.is_null() {
         return STATUS_INVALID_PARAMETER;
@@ -300,9 +319,9 @@ pub struct EventAllocator {
 }
 
 static ALLOCATOR_VTABLE: IAllocatorMXFVtbl = IAllocatorMXFVtbl {
-    QueryInterface: allocator_query_interface,
-    AddRef: allocator_add_ref,
-    Release: allocator_release,
+    QueryInterface: query_interface::<EventAllocator, IAllocatorMXF>,
+    AddRef: add_ref::<EventAllocator, IAllocatorMXF>,
+    Release: release::<EventAllocator, IAllocatorMXF>,
     SetState: allocator_set_state,
     PutMessage: allocator_put_message,
     ConnectOutput: allocator_connect,
@@ -312,6 +331,14 @@ static ALLOCATOR_VTABLE: IAllocatorMXFVtbl = IAllocatorMXFVtbl {
     GetBuffer: allocator_get_buffer,
     PutBuffer: allocator_put_buffer,
 };
+
+// SAFETY: interface pointers to an EventAllocator are only the ones the host creates.
+unsafe impl HostObject for EventAllocator {
+    const INTERFACES: &'static [GUID] = &[IID_IUnknown, IID_IMXF, IID_IAllocatorMXF];
+    fn reference_count(&self) -> &AtomicU32 {
+        &self.references
+    }
+}
 
 impl EventAllocator {
     /// A pool of `events` events and `buffers` buffers of `buffer_size` bytes, one (the host's)
@@ -544,53 +571,46 @@ impl EventAllocator {
     }
 }
 
-fn allocator<'a>(this: *mut IAllocatorMXF) -> &'a EventAllocator {
-    // SAFETY: every IAllocatorMXF the host hands out is an EventAllocator (live while referenced).
+/// The allocator behind an `IAllocatorMXF` pointer.
+///
+/// # Safety
+/// `this` is an `IAllocatorMXF` the host created (an `EventAllocator`), live for `'a`.
+unsafe fn allocator<'a>(this: *mut IAllocatorMXF) -> &'a EventAllocator {
+    // SAFETY: the caller's contract.
     unsafe { &*this.cast::<EventAllocator>() }
 }
 
-unsafe extern "system" fn allocator_query_interface(
-    this: *mut IAllocatorMXF,
-    iid: REFIID,
-    out: *mut PVOID,
-) -> NTSTATUS {
-    if out.is_null() {
-        return STATUS_INVALID_PARAMETER;
-    }
-    // SAFETY: COM contract.
-    if unsafe { iid_in(iid, &[IID_IUnknown, IID_IMXF, IID_IAllocatorMXF]) } {
-        allocator(this).references.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: writable.
-        unsafe { out.write(this.cast()) };
-        STATUS_SUCCESS
-    } else {
-        // SAFETY: writable.
-        unsafe { out.write(null_mut()) };
-        STATUS_INVALID_PARAMETER
-    }
-}
-unsafe extern "system" fn allocator_add_ref(this: *mut IAllocatorMXF) -> ULONG {
-    allocator(this).references.fetch_add(1, Ordering::SeqCst) + 1
-}
-unsafe extern "system" fn allocator_release(this: *mut IAllocatorMXF) -> ULONG {
-    let previous = allocator(this).references.fetch_sub(1, Ordering::SeqCst);
-    assert!(previous > 0, "IAllocatorMXF released more often than referenced");
-    previous - 1
-}
+/// `IMXF::SetState` of the allocator: succeeds. PASSIVE_LEVEL.
+///
+/// # Safety
+/// None: no argument is used.
 unsafe extern "system" fn allocator_set_state(_this: *mut IAllocatorMXF, _state: KSSTATE) -> NTSTATUS {
     STATUS_SUCCESS
 }
+/// `IMXF::PutMessage` of the allocator: takes a chain of events back. Any IRQL ≤ DISPATCH_LEVEL.
+///
+/// # Safety
+/// `this` points at a live `EventAllocator`; `event` is null or a chain the caller gives back.
 unsafe extern "system" fn allocator_put_message(
     this: *mut IAllocatorMXF,
     event: PDMUS_KERNEL_EVENT,
 ) -> NTSTATUS {
-    // SAFETY: the chain is handed back by the caller.
+    // SAFETY: `this` is a live allocator and the chain is handed back: the caller's contract.
     unsafe { allocator(this).put_message(event) };
     STATUS_SUCCESS
 }
+/// `IMXF::ConnectOutput` / `DisconnectOutput` of the allocator: succeed. PASSIVE_LEVEL.
+///
+/// # Safety
+/// None: no argument is used.
 unsafe extern "system" fn allocator_connect(_this: *mut IAllocatorMXF, _sink: PMXF) -> NTSTATUS {
     STATUS_SUCCESS
 }
+/// `IAllocatorMXF::GetMessage`: one event from the pool, or `STATUS_INSUFFICIENT_RESOURCES`. Any
+/// IRQL ≤ DISPATCH_LEVEL.
+///
+/// # Safety
+/// `this` points at a live `EventAllocator`; `out` is null or writable.
 unsafe extern "system" fn allocator_get_message(
     this: *mut IAllocatorMXF,
     out: *mut PDMUS_KERNEL_EVENT,
@@ -598,7 +618,8 @@ unsafe extern "system" fn allocator_get_message(
     if out.is_null() {
         return STATUS_INVALID_PARAMETER;
     }
-    let event = allocator(this).get_message();
+    // SAFETY: `this` is a live allocator by the caller's contract.
+    let event = unsafe { allocator(this) }.get_message();
     // SAFETY: writable.
     unsafe { out.write(event) };
     if event.is_null() {
@@ -607,14 +628,25 @@ unsafe extern "system" fn allocator_get_message(
         STATUS_SUCCESS
     }
 }
+/// `IAllocatorMXF::GetBufferSize`. Any IRQL ≤ DISPATCH_LEVEL.
+///
+/// # Safety
+/// `this` points at a live `EventAllocator`.
 unsafe extern "system" fn allocator_get_buffer_size(this: *mut IAllocatorMXF) -> USHORT {
-    allocator(this).buffer_size.min(usize::from(u16::MAX)) as USHORT
+    // SAFETY: `this` is a live allocator by the caller's contract.
+    unsafe { allocator(this) }.buffer_size.min(usize::from(u16::MAX)) as USHORT
 }
+/// `IAllocatorMXF::GetBuffer`: one long-event buffer, or `STATUS_INSUFFICIENT_RESOURCES`. Any IRQL
+/// ≤ DISPATCH_LEVEL.
+///
+/// # Safety
+/// `this` points at a live `EventAllocator`; `out` is null or writable.
 unsafe extern "system" fn allocator_get_buffer(this: *mut IAllocatorMXF, out: *mut PBYTE) -> NTSTATUS {
     if out.is_null() {
         return STATUS_INVALID_PARAMETER;
     }
-    let buffer = allocator(this).get_buffer();
+    // SAFETY: `this` is a live allocator by the caller's contract.
+    let buffer = unsafe { allocator(this) }.get_buffer();
     // SAFETY: writable.
     unsafe { out.write(buffer) };
     if buffer.is_null() {
@@ -623,8 +655,14 @@ unsafe extern "system" fn allocator_get_buffer(this: *mut IAllocatorMXF, out: *m
         STATUS_SUCCESS
     }
 }
+/// `IAllocatorMXF::PutBuffer`: takes a buffer of this pool back (`STATUS_INVALID_PARAMETER`
+/// otherwise). Any IRQL ≤ DISPATCH_LEVEL.
+///
+/// # Safety
+/// `this` points at a live `EventAllocator`.
 unsafe extern "system" fn allocator_put_buffer(this: *mut IAllocatorMXF, buffer: PBYTE) -> NTSTATUS {
-    if allocator(this).put_buffer(buffer) {
+    // SAFETY: `this` is a live allocator by the caller's contract.
+    if unsafe { allocator(this) }.put_buffer(buffer) {
         STATUS_SUCCESS
     } else {
         STATUS_INVALID_PARAMETER
