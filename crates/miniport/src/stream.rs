@@ -1081,18 +1081,19 @@ impl<P: Platform> PinObject<P> {
         unsafe { core.put_message(event) }
     }
 
-    /// `IMXF::ConnectOutput`: a render stream has no output; succeeds and does nothing (ddksynth).
+    /// `IMXF::ConnectOutput` (PASSIVE_LEVEL): a render stream has no output; succeeds and does
+    /// nothing (ddksynth).
     ///
     /// # Safety
-    /// None beyond a live object.
+    /// None: no argument is used.
     unsafe extern "system" fn connect_output(_this: *mut ISynthSinkDMus, _sink: PMXF) -> NTSTATUS {
         STATUS_SUCCESS
     }
 
-    /// `IMXF::DisconnectOutput`: as `ConnectOutput`.
+    /// `IMXF::DisconnectOutput` (PASSIVE_LEVEL): as `ConnectOutput`.
     ///
     /// # Safety
-    /// None beyond a live object.
+    /// None: no argument is used.
     unsafe extern "system" fn disconnect_output(_this: *mut ISynthSinkDMus, _sink: PMXF) -> NTSTATUS {
         STATUS_SUCCESS
     }
