@@ -127,7 +127,39 @@ opaque!(
     KSEVENT_ENTRY,
     /// `FILE_OBJECT`.
     FILE_OBJECT,
+    /// `MDL` (WaveRT buffers are handed over as MDLs).
+    MDL,
+    /// `KEVENT` (WaveRT notification events).
+    KEVENT,
+    /// `DEVICE_DESCRIPTION` (`IMiniportWaveRT::GetDeviceDescription`).
+    DEVICE_DESCRIPTION,
+    /// `KSRTAUDIO_HWREGISTER` (ksmedia.h): a virtual WaveRT device has no position or clock
+    /// register and fails the calls that would fill it.
+    KSRTAUDIO_HWREGISTER,
 );
+
+/// `PMDL`.
+pub type PMDL = *mut MDL;
+/// `PKEVENT`.
+pub type PKEVENT = *mut KEVENT;
+/// `PDEVICE_DESCRIPTION`.
+pub type PDEVICE_DESCRIPTION = *mut DEVICE_DESCRIPTION;
+/// `SIZE_T`.
+pub type SIZE_T = usize;
+/// `MEMORY_CACHING_TYPE` (`MmNonCached` 0, `MmCached` 1, ...).
+pub type MEMORY_CACHING_TYPE = i32;
+/// `MmCached`.
+pub const MmCached: MEMORY_CACHING_TYPE = 1;
+
+/// `LARGE_INTEGER`: only `QuadPart` is modelled (the low/high halves overlay it).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union LARGE_INTEGER {
+    /// The 64-bit value.
+    pub QuadPart: LONGLONG,
+}
+/// `PHYSICAL_ADDRESS`.
+pub type PHYSICAL_ADDRESS = LARGE_INTEGER;
 
 /// `PDEVICE_OBJECT`.
 pub type PDEVICE_OBJECT = *mut DEVICE_OBJECT;

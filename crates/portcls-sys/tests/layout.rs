@@ -644,6 +644,91 @@ fn all_checks() -> Checks {
     );
     layout!(k, IPowerNotify { lpVtbl });
 
+    // ---- portcls.h WaveRT and topology (src/wavert.rs) ----
+    layout!(k, LARGE_INTEGER { QuadPart });
+    layout!(k, IPortWaveRT { lpVtbl });
+    layout!(k, IPortTopology { lpVtbl });
+    layout!(
+        k,
+        IPortWaveRTStreamVtbl {
+            QueryInterface,
+            AddRef,
+            Release,
+            AllocatePagesForMdl,
+            AllocateContiguousPagesForMdl,
+            MapAllocatedPages,
+            UnmapAllocatedPages,
+            FreePagesFromMdl,
+            GetPhysicalPagesCount,
+            GetPhysicalPageAddress
+        }
+    );
+    layout!(k, IPortWaveRTStream { lpVtbl });
+    layout!(
+        k,
+        IMiniportWaveRTStreamVtbl {
+            QueryInterface,
+            AddRef,
+            Release,
+            SetFormat,
+            SetState,
+            GetPosition,
+            AllocateAudioBuffer,
+            FreeAudioBuffer,
+            GetHWLatency,
+            GetPositionRegister,
+            GetClockRegister
+        }
+    );
+    layout!(k, IMiniportWaveRTStream { lpVtbl });
+    layout!(
+        k,
+        IMiniportWaveRTStreamNotificationVtbl {
+            QueryInterface,
+            AddRef,
+            Release,
+            SetFormat,
+            SetState,
+            GetPosition,
+            AllocateAudioBuffer,
+            FreeAudioBuffer,
+            GetHWLatency,
+            GetPositionRegister,
+            GetClockRegister,
+            AllocateBufferWithNotification,
+            FreeBufferWithNotification,
+            RegisterNotificationEvent,
+            UnregisterNotificationEvent
+        }
+    );
+    layout!(k, IMiniportWaveRTStreamNotification { lpVtbl });
+    layout!(
+        k,
+        IMiniportWaveRTVtbl {
+            QueryInterface,
+            AddRef,
+            Release,
+            GetDescription,
+            DataRangeIntersection,
+            Init,
+            NewStream,
+            GetDeviceDescription
+        }
+    );
+    layout!(k, IMiniportWaveRT { lpVtbl });
+    layout!(
+        k,
+        IMiniportTopologyVtbl {
+            QueryInterface,
+            AddRef,
+            Release,
+            GetDescription,
+            DataRangeIntersection,
+            Init
+        }
+    );
+    layout!(k, IMiniportTopology { lpVtbl });
+
     // ---- dmusicks.h ----
     layout!(
         k,
@@ -958,6 +1043,11 @@ fn all_checks() -> Checks {
         SampleRate: (16, 16), EffectsFlags: (20, 20), Share: (24, 24),
     });
     documented_layout!(k, SYNTH_BUFFER size (16, 8) align (8, 4) { BufferSize: (0, 0), BufferAddress: (8, 4) });
+    // ksmedia.h KSRTAUDIO_HWLATENCY {ULONG FifoSize, ChipsetDelay, CodecDelay} (WDK ksmedia.h and
+    // the KSRTAUDIO_HWLATENCY reference page; mingw only declares the name): three ULONGs.
+    documented_layout!(k, KSRTAUDIO_HWLATENCY size (12, 12) align (4, 4) {
+        FifoSize: (0, 0), ChipsetDelay: (4, 4), CodecDelay: (8, 8),
+    });
     documented_layout!(k, SYNTH_BUFFER32 size (8, 8) align (4, 4) { BufferSize: (0, 0), BufferAddress: (4, 4) });
     documented_layout!(k, SYNTHDOWNLOAD size (16, 8) align (8, 4) { DownloadHandle: (0, 0), Free: (8, 4) });
     documented_layout!(k, SYNTHDOWNLOAD32 size (8, 8) align (4, 4) { DownloadHandle: (0, 0), Free: (4, 4) });
@@ -985,6 +1075,7 @@ fn all_checks() -> Checks {
         KSSTATE_ACQUIRE,
         KSSTATE_PAUSE,
         KSSTATE_RUN,
+        MmCached,
         KSPIN_DATAFLOW_IN,
         KSPIN_DATAFLOW_OUT,
         KSPIN_COMMUNICATION_NONE,
