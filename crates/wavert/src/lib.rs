@@ -33,4 +33,7 @@ pub use clock::{INTERRUPT_TIME_HZ, StreamClock};
 pub use collection::{default_collection, default_collection_with_source};
 pub use format::SampleFormat;
 pub use shared::SharedSynth;
-pub use writer::{BufferPosition, CyclicWriter, FillReport, WriterConfig, WriterStats};
+pub use writer::{
+    BufferPosition, CyclicWriter, DEFAULT_LEAD_FRAMES, DEFAULT_TICK_100NS, FillReport, WriterConfig,
+    WriterStats,
+};

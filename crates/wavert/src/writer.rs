@@ -35,6 +35,11 @@
 use crate::format::SampleFormat;
 use crate::shared::SharedSynth;
 
+/// Default period of the render thread's timer, in 100 ns units (2 ms; docs/adr/002).
+pub const DEFAULT_TICK_100NS: u64 = 20_000;
+/// Default write-ahead: 5 ms at 48 kHz (covers a 2 ms tick plus ~3 ms of late wake-up).
+pub const DEFAULT_LEAD_FRAMES: u32 = 240;
+
 /// The writer's configuration, fixed per stream (per allocated buffer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WriterConfig {

@@ -72,6 +72,42 @@ fn ten_ms_timer_with_a_lead_of_one_period_and_a_half() {
     assert!(outcome.frames.len() >= 20 * 48_000 - 1440);
 }
 
+/// The shipped defaults (2 ms thread tick, 5 ms lead) with a thread that wakes ±0.5 ms off its
+/// period and misses a whole tick every 500 ms (gaps up to 5 ms): no underrun against an audio
+/// engine reading a 20 ms buffer every 10 ms. In general a tick underruns exactly when it comes
+/// more than `lead` frames after the previous one; checked tick by tick.
+#[test]
+fn default_tick_and_lead_absorb_a_missed_thread_wakeup() {
+    let mut session = Session::typical(SampleFormat::Float32, 30);
+    session.tick = wavert::DEFAULT_TICK_100NS;
+    session.tick_jitter = 5_000;
+    session.config = WriterConfig::for_buffer(960, 2, SampleFormat::Float32, wavert::DEFAULT_LEAD_FRAMES);
+    assert_eq!(session.config.lead_frames, 240);
+    session.stalls = (1..60).map(|i| (i * 5_000_000 - 5_000, 10_000)).collect();
+    let outcome = session.run(&CounterSynth(AtomicU64::new(0)));
+    for (index, frame) in outcome.frames.iter().enumerate() {
+        assert_eq!(frame[0], index as f32, "frame {index}");
+    }
+    let gaps: Vec<u64> = outcome.ticks.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    let max_gap = *gaps.iter().max().unwrap();
+    assert!(max_gap > 200, "the missed ticks happened: {max_gap}");
+    assert_eq!(outcome.writer.stats().underruns, 0);
+    assert!(outcome.min_margin >= 0);
+    println!(
+        "2 ms tick ±0.5 ms, one missed tick per 500 ms, lead 5 ms: longest gap {:.2} ms, min margin {:.2} ms",
+        max_gap as f64 / 48.0,
+        outcome.min_margin as f64 / 48.0
+    );
+
+    // The same thread missing two ticks in a row (gaps of ~6 ms): underruns are exactly the
+    // gaps longer than the lead, tick by tick.
+    session.stalls = (1..60).map(|i| (i * 5_000_000 - 5_000, 40_000)).collect();
+    let outcome = session.run(&CounterSynth(AtomicU64::new(0)));
+    let late = outcome.ticks.windows(2).filter(|w| w[1].0 - w[0].0 > 240).count();
+    assert!(late > 0);
+    assert_eq!(outcome.writer.stats().underruns as usize, late);
+}
+
 /// A stall longer than the lead is an underrun: the reader gets exactly `skipped_frames` stale
 /// frames per stall, counted once per stall, and the stream resumes gap-free from the engine's
 /// next frame (the music shifts later by the skipped time; nothing is rendered twice).
