@@ -7,6 +7,7 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`buffer`] | buffer sizing (≥ requested, whole periods, ≤ 500 ms) and notification events |
 //! | [`clock`] | stream position as a pure function of interrupt time (no drift, pause-aware) |
 //! | [`writer`] | the cyclic-buffer writer: renders ahead of the audio engine's position, wrap, jitter, underruns, `KSAUDIO_POSITION` |
 //! | [`format`] | the capture formats (48 kHz stereo PCM16 / float32) and conversion |
@@ -21,6 +22,7 @@
 
 extern crate alloc;
 
+pub mod buffer;
 pub mod clock;
 pub mod collection;
 pub mod descriptor;
