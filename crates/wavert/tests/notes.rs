@@ -118,3 +118,31 @@ fn live_midi_latency_is_at_most_the_lead() {
         latencies.len()
     );
 }
+
+/// After an underrun (the engine's clock now lags the stream), an event meant for stream frame F
+/// and placed with `stream_to_engine(F)` still sounds at exactly F.
+#[test]
+fn timestamped_midi_stays_on_the_stream_clock_across_an_underrun() {
+    let synth = cosine_engine();
+    let mut session = Session::typical(SampleFormat::Float32, 3);
+    session.tick_jitter = 0;
+    session.stalls = vec![(10_000_000, 120_000)]; // 12 ms at 1 s: an underrun
+    let target = 80_000u64; // stream frame, 1.67 s
+    let mut scheduled = false;
+    let outcome = session.run_with(&synth, |position, writer| {
+        if !scheduled && position >= 72_000 {
+            let at = writer.stream_to_engine(target).unwrap();
+            let mut engine = synth.0.lock().unwrap();
+            assert!(at >= engine.position());
+            engine.schedule(event(at, 0x90, 60, 127)).unwrap();
+            scheduled = true;
+        }
+    });
+    assert!(scheduled);
+    let stats = outcome.writer.stats();
+    assert_eq!(stats.underruns, 1);
+    assert!(stats.skipped_frames > 400, "{}", stats.skipped_frames);
+    let left = channel(&outcome.frames.iter().flatten().copied().collect::<Vec<_>>(), 0);
+    // Silence before (the stale frames of the underrun were silence too), the note at F exactly.
+    assert_eq!(onset(&left, 1e-3), Some(target as usize));
+}
