@@ -1,12 +1,28 @@
 #!/bin/sh
-# FluidSynth (Debian libfluidsynth, C API, cpu-cores=1, 48 kHz) on the dense file the engine
-# benchmark writes (same notes, same FluidR3_GM samples), for the ns-per-voice-sample ratio.
-# Run `bench/engine.sh` first (it writes $TMPDIR/dmksynth-dense.mid).
+# Ours versus FluidSynth (Debian libfluidsynth, C API, cpu-cores=1, 48 kHz, blocks of 64) on the
+# same dense file (15 GM programs of overlapping chords plus drums, 20 s) and the same FluidR3_GM
+# samples (ours through the SF2 import), in ONE run: the engine benchmark's FluidR3 cases and
+# worst-case buffers, then fsbench at 4-point (fx off and on) and linear, then the throughput
+# ratios at equal interpolation order. Timings are thread CPU time on a shared machine: compare
+# figures from the same run only.
+# Usage: bench/compare_dense.sh   (uses CARGO_TARGET_DIR if set)
 set -eu
 cd "$(dirname "$0")/.."
 BANK=${BANK:-/usr/share/sounds/sf2/FluidR3_GM.sf2}
-MID=${1:-${TMPDIR:-/tmp}/dmksynth-dense.mid}
+MID=${TMPDIR:-/tmp}/dmksynth-dense.mid
 OUT=${TMPDIR:-/tmp}/fsbench
 cc -O2 bench/fsbench.c $(pkg-config --cflags --libs fluidsynth) -o "$OUT"
-for interp in 4 1; do "$OUT" "$BANK" "$MID" --interp "$interp"; done
-"$OUT" "$BANK" "$MID" --interp 4 --fx
+cargo bench -p synth --bench engine --no-run 2>/dev/null
+OURS=$(ENGINE_BENCH_ONLY="FluidR3|worst" cargo bench -q -p synth --bench engine 2>/dev/null)
+echo "$OURS"
+FS_CUBIC=$("$OUT" "$BANK" "$MID" --interp 4)
+FS_LINEAR=$("$OUT" "$BANK" "$MID" --interp 1)
+FS_FX=$("$OUT" "$BANK" "$MID" --interp 4 --fx)
+printf '%s\n%s\n%s\n' "$FS_CUBIC" "$FS_LINEAR" "$FS_FX"
+ours() { echo "$OURS" | grep "$1" | sed 's/.* \([0-9.]*\) ns\/voice-sample.*/\1/'; }
+theirs() { echo "$1" | sed 's/.*ns_per_voice_sample=\([0-9.]*\).*/\1/'; }
+ratio() { awk -v f="$2" -v o="$3" -v l="$1" 'BEGIN { printf "%-28s FluidSynth %5.2f / ours %5.2f ns per voice-sample = %.2fx throughput\n", l, f, o, f / o }'; }
+echo "--- throughput ratio (FluidSynth ns / our ns, same notes, same samples) ---"
+ratio "4-point, effects off" "$(theirs "$FS_CUBIC")" "$(ours 'FluidR3 cubic, fx off')"
+ratio "4-point, reverb+chorus on" "$(theirs "$FS_FX")" "$(ours 'FluidR3 cubic, reverb')"
+ratio "linear, effects off" "$(theirs "$FS_LINEAR")" "$(ours 'FluidR3 linear')"
