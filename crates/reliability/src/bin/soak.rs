@@ -234,6 +234,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(600);
     let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+    // stdout's buffer is allocated on first use: before the leak baseline.
+    println!("soak: {seconds} s, seed {seed}");
     // Warm-up (lazily initialised process state), then the baseline.
     {
         let filter = Filter::open(&NoArm, Setup::default()).expect("open");
@@ -295,8 +297,12 @@ fn main() {
     let (p50, p99, p999) = (percentile(0.5), percentile(0.99), percentile(0.999));
     drop(times);
     let elapsed = started.elapsed();
-    // All notes off, release, no voice left.
+    // Let every event the DPC scheduled ahead (up to 20 ms) become due, then all notes off,
+    // release, no voice left.
     filter.position = progress.frames.load(Ordering::Relaxed) as i64;
+    for _ in 0..100 {
+        filter.render(&NoArm, PERIOD);
+    }
     assert_eq!(filter.send(&NoArm, &all_notes_off(GROUPS)), STATUS_SUCCESS);
     for _ in 0..500 {
         filter.render(&NoArm, PERIOD);
@@ -304,13 +310,41 @@ fn main() {
     peak_voices(&NoArm, &filter.harness);
     filter.render(&NoArm, PERIOD);
     let stuck_voices = peak_voices(&NoArm, &filter.harness).unwrap_or(u32::MAX);
+    if stuck_voices != 0 {
+        // Diagnose: were the notes-off lost (a second round ends them), or are voices stuck?
+        let mut value = [0u8; std::mem::size_of::<SYNTH_STATS>()];
+        property(
+            &NoArm,
+            &filter.harness,
+            &KSPROPSETID_Synth,
+            KSPROPERTY_SYNTH_RUNNINGSTATS,
+            KSPROPERTY_TYPE_GET,
+            &[],
+            &mut value,
+        );
+        let stats: SYNTH_STATS = reliability::drive::from_bytes(&value);
+        println!(
+            "  {stuck_voices} voices after all notes off; lost notes (all causes) {}",
+            stats.LostNotes
+        );
+        assert_eq!(filter.send(&NoArm, &all_notes_off(GROUPS)), STATUS_SUCCESS);
+        for _ in 0..500 {
+            filter.render(&NoArm, PERIOD);
+        }
+        peak_voices(&NoArm, &filter.harness);
+        filter.render(&NoArm, PERIOD);
+        println!(
+            "  after a second all-notes-off: {} voices",
+            peak_voices(&NoArm, &filter.harness).unwrap_or(u32::MAX)
+        );
+    }
     let non_finite = progress.non_finite.load(Ordering::Relaxed) + filter.non_finite;
     let mut books: Books = filter.close(&NoArm);
     books.non_finite = non_finite;
     let leaked = (live_allocations() - blocks, live_bytes() - bytes);
     let dispatch = dispatch_allocations() - dispatch_before;
     let renders = progress.sink.load(Ordering::Relaxed).max(1);
-    println!("soak: {:.1} s, seed {seed}", elapsed.as_secs_f64());
+    println!("soak: ran {:.1} s", elapsed.as_secs_f64());
     println!(
         "  PutMessage calls {} ({} events), renders {} ({:.1} s of audio), user operations {}",
         progress.dpc.load(Ordering::Relaxed),
