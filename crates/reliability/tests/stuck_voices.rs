@@ -59,12 +59,12 @@ fn voices(engine: &Engine) -> Vec<synth::VoiceInfo> {
 #[test]
 fn no_voice_survives_all_notes_off_after_dense_random_midi() {
     let groups = 4;
-    for seed in 1..=6u64 {
+    for seed in 1..=3u64 {
         let mut engine = engine(groups);
         let mut parsers: Vec<StreamParser> = (0..=groups).map(|_| StreamParser::new()).collect();
         let mut rng = Rng::new(seed);
         let mut out = vec![0f32; 960];
-        for _ in 0..3000 {
+        for _ in 0..1500 {
             let now = engine.position();
             let count = 1 + rng.below(64) as usize;
             for event in random_midi(&mut rng, count, groups, 0) {
