@@ -11,6 +11,7 @@
 //! | [`clock`] | stream position as a pure function of interrupt time (no drift, pause-aware) |
 //! | [`writer`] | the cyclic-buffer writer: renders ahead of the audio engine's position, wrap, jitter, underruns, `KSAUDIO_POSITION` |
 //! | [`format`] | the capture formats (48 kHz stereo PCM16 / float32) and conversion |
+//! | [`stream`] | the capture stream's state: KS states, buffer, position, one render tick |
 //! | [`shared`] | [`shared::SharedSynth`]: one engine per adapter, for the MIDI and the WaveRT stream |
 //! | [`descriptor`] | the WaveRT and topology filter descriptors and their physical connection |
 //! | [`dmus_filter`] | the DMus filter of this mode: MIDI pin only, MIDI range first, AUDIO+RENDER+SYNTHESIZER |
@@ -29,6 +30,7 @@ pub mod descriptor;
 pub mod dmus_filter;
 pub mod format;
 pub mod shared;
+pub mod stream;
 pub mod writer;
 
 pub use clock::{INTERRUPT_TIME_HZ, StreamClock};
