@@ -2,8 +2,9 @@
 //! wave sink as C-ABI COM objects over the engine, generic over a small [`Platform`] that the
 //! kernel (`src/kernel`) and the host stand-in (`portcls-host`) implement.
 //!
-//! The data path, by file: [`miniport`] (factory, Init, GetDescription, NewStream) →
-//! [`stream`] (PutMessage → pending ring → Render → engine; SetState; the sink clock) →
+//! The data path, by file: [`miniport`] (factory, Init, GetDescription, NewStream) → [`pin`] (the
+//! `IMXF`/`ISynthSinkDMus` object of each pin) → [`stream`] (the shared synth instance: PutMessage
+//! → pending ring → Render → engine; SetState; downloads; the sink clock) →
 //! [`clock`] (phase lock) and [`properties`] (the automation table); [`descriptor`] holds the
 //! static filter descriptor, [`intersect`] the data-range intersection, [`error`] the one
 //! NTSTATUS table. See `docs/port-contract.md` for the readings of the contract where the
@@ -19,6 +20,7 @@ pub mod descriptor;
 pub mod error;
 pub mod intersect;
 pub mod miniport;
+pub mod pin;
 pub mod platform;
 pub mod properties;
 pub mod stream;

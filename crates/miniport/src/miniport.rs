@@ -11,9 +11,10 @@ use crate::descriptor::FILTER;
 use crate::error::{MiniportError, Result};
 use crate::intersect::data_range_intersection;
 use crate::log;
+use crate::pin::{Pin, PinObject};
 use crate::platform::{Platform, SpinLock};
 use crate::properties::PropertyCall;
-use crate::stream::{Core, Pin, PinObject, WaveFormat};
+use crate::stream::{Core, WaveFormat};
 use core::ptr::{null, null_mut};
 use portcls_sys::{
     DMUS_STREAM_MIDI_RENDER, DMUS_STREAM_TYPE, DMUS_STREAM_WAVE_SINK, DONT_HOLD_FOR_SEQUENCING, GUID,

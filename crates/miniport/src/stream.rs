@@ -1,11 +1,11 @@
 //! One synth instance per filter: the [`Core`] shared by the MIDI render stream and the wave sink
-//! stream, and the two pin objects the port holds.
+//! stream (PutMessage → pending ring → Render → engine; downloads; parameters; the sink clock).
 //!
 //! `NewStream` is called once per pin; both calls land on the same [`Core`] (the miniport pairs
-//! them). Each pin gets its own COM object ([`PinObject`]) so that `IMXF::SetState` knows which
-//! pin it is about: a PAUSE on one pin never mutes the other (ddksynth's bug, §f.19). Both pin
-//! objects answer `IUnknown`, `IMXF` and `ISynthSinkDMus` with the same vtable, and both lead to
-//! the same core; each holds one reference on the core, the core one on the miniport.
+//! them). Each pin gets its own COM object ([`crate::pin::PinObject`]) so that `IMXF::SetState`
+//! knows which pin it is about: a PAUSE on one pin never mutes the other (ddksynth's bug, §f.19).
+//! Both pin objects lead to the same core; each holds one reference on the core, the core one on
+//! the miniport.
 //!
 //! Locks (spin locks, raising to DISPATCH_LEVEL; order: `synth` before `queue`):
 //! * `queue`: the pending-event ring, the MIDI parsers, the sample clock, the allocator and
@@ -17,26 +17,22 @@
 //! and dropped after.
 
 use crate::clock::SampleClock;
-use crate::com::{
-    ComObject, MAGIC_STREAM, ObjectHeader, add_ref, allocator_put_message, clock_get_time, com_add_ref,
-    com_release, free_box, query_interface, try_box,
-};
+use crate::com::{allocator_put_message, clock_get_time, com_add_ref, com_release, free_box, try_box};
 use crate::descriptor::{MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
 use crate::error::{MiniportError, Result};
 use crate::log;
 use crate::miniport::MiniportObject;
-use crate::platform::{Irql, Platform, SpinLock};
-use crate::properties::PropertyCall;
+use crate::pin::Pin;
+use crate::platform::{Platform, SpinLock};
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use core::mem::size_of;
 use core::ptr::null_mut;
 use core::sync::atomic::{AtomicU32, Ordering};
 use portcls_sys::{
-    BOOL, DMUS_KERNEL_EVENT, GUID, IID_IMXF, IID_ISynthSinkDMus, IID_IUnknown, ISynthSinkDMus,
-    ISynthSinkDMusVtbl, KSDATAFORMAT, KSDATAFORMAT_SPECIFIER_WAVEFORMATEX, KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
-    KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_TYPE_AUDIO, KSSTATE, KSSTATE_RUN, KSSTATE_STOP, NTSTATUS,
-    PAllocatorMXF, PDMUS_KERNEL_EVENT, PKSDATAFORMAT, PMASTERCLOCK, PMXF, STATUS_SUCCESS, ULONG,
+    DMUS_KERNEL_EVENT, GUID, KSDATAFORMAT, KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
+    KSDATAFORMAT_SUBTYPE_IEEE_FLOAT, KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_TYPE_AUDIO, KSSTATE, KSSTATE_RUN,
+    KSSTATE_STOP, NTSTATUS, PAllocatorMXF, PDMUS_KERNEL_EVENT, PKSDATAFORMAT, PMASTERCLOCK, STATUS_SUCCESS,
     WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, WAVEFORMATEX,
 };
 use synth::midi_stream::StreamParser;
@@ -269,30 +265,13 @@ struct SynthState {
     reverb_params: portcls_sys::SYNTH_REVERB_PARAMS,
 }
 
-/// Which pin a [`PinObject`] stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pin {
-    /// The DirectMusic render pin.
-    Midi,
-    /// The wave-out pin.
-    Wave,
-}
-
 /// The shared synth instance of one filter.
 pub struct Core<P: Platform> {
     references: AtomicU32,
     pub(crate) platform: P,
-    miniport: *const MiniportObject<P>,
+    pub(crate) miniport: *const MiniportObject<P>,
     queue: SpinLock<P::Lock, QueueState>,
     synth: SpinLock<P::Lock, SynthState>,
-}
-
-/// The COM object of one pin.
-#[repr(C)]
-pub struct PinObject<P: Platform> {
-    header: ObjectHeader,
-    pin: Pin,
-    core: *const Core<P>,
 }
 
 fn new_parsers(channel_groups: u32) -> Result<Vec<StreamParser>> {
@@ -969,192 +948,6 @@ impl<P: Platform> Core<P> {
             previous,
             state
         );
-        STATUS_SUCCESS
-    }
-}
-
-// SAFETY: `#[repr(C)]` with the header as its first field.
-unsafe impl<P: Platform> ComObject for PinObject<P> {
-    /// IUnknown, IMXF, ISynthSinkDMus (both pins answer all three, with the same vtable).
-    const INTERFACES: &'static [GUID] = &[IID_IUnknown, IID_IMXF, IID_ISynthSinkDMus];
-}
-
-impl<P: Platform> PinObject<P> {
-    const VTABLE: ISynthSinkDMusVtbl = ISynthSinkDMusVtbl {
-        QueryInterface: query_interface::<Self, ISynthSinkDMus>,
-        AddRef: add_ref::<Self, ISynthSinkDMus>,
-        Release: Self::release,
-        SetState: Self::set_state,
-        PutMessage: Self::put_message,
-        ConnectOutput: Self::connect_output,
-        DisconnectOutput: Self::disconnect_output,
-        Render: Self::render,
-        SyncToMaster: Self::sync_to_master,
-        SampleToRefTime: Self::sample_to_ref_time,
-        RefTimeToSample: Self::ref_time_to_sample,
-    };
-
-    /// A pin object on `core` (takes a core reference). One COM reference.
-    pub(crate) fn create(core: *const Core<P>, pin: Pin) -> Result<*mut Self> {
-        let object = try_box(Self {
-            header: ObjectHeader::new(
-                (&Self::VTABLE as *const ISynthSinkDMusVtbl).cast(),
-                MAGIC_STREAM,
-                Self::property_entry,
-            ),
-            pin,
-            core,
-        })?;
-        // SAFETY: the caller holds a reference on the core.
-        unsafe { (*core).add_ref() };
-        Ok(object)
-    }
-
-    /// The core behind a pin object pointer.
-    ///
-    /// # Safety
-    /// `this` is a live `PinObject<P>`.
-    unsafe fn core<'a>(this: *mut ISynthSinkDMus) -> &'a Core<P> {
-        // SAFETY: a live pin object holds a reference on its core.
-        let core = unsafe { (*this.cast::<Self>()).core };
-        // SAFETY: as above.
-        unsafe { &*core }
-    }
-
-    unsafe fn property_entry(object: *const ObjectHeader, call: &mut PropertyCall<'_>) -> NTSTATUS {
-        // SAFETY: the property handler only calls this entry on a header whose magic is
-        // MAGIC_STREAM, i.e. a live PinObject<P> (the port holds a reference while it asks).
-        let core = unsafe { (*object.cast::<Self>()).core };
-        // SAFETY: the pin object holds a reference on its core.
-        let core = unsafe { &*core };
-        crate::properties::serve(Some(core), call)
-    }
-
-    /// `IUnknown::Release`: the last release frees the pin object and drops its core reference.
-    ///
-    /// # Safety
-    /// `this` is a live pin object and the caller owns a reference. PASSIVE_LEVEL for the last one.
-    unsafe extern "system" fn release(this: *mut ISynthSinkDMus) -> ULONG {
-        let object = this.cast::<Self>();
-        // SAFETY: live object, caller's reference.
-        let remaining = unsafe { (*object).header.release() };
-        if remaining == 0 {
-            // SAFETY: last reference: the object is still allocated and only ours.
-            let this = unsafe { &*object };
-            let (core, pin) = (this.core, this.pin);
-            // SAFETY: this pin object still holds its core reference.
-            let miniport = unsafe { (*core).miniport };
-            // The pin is closed: a new stream for it may pair with this core's other half.
-            // SAFETY: the core holds a reference on the miniport.
-            unsafe { (*miniport).unclaim(core, pin) };
-            // SAFETY: made by try_box in `create`; last reference.
-            unsafe { free_box(object) };
-            // SAFETY: the reference taken in `create`.
-            unsafe { Core::release(core) };
-        }
-        remaining
-    }
-
-    /// `IMXF::SetState` (PASSIVE_LEVEL): the state of this object's pin only.
-    ///
-    /// # Safety
-    /// `this` is a live pin object.
-    unsafe extern "system" fn set_state(this: *mut ISynthSinkDMus, state: KSSTATE) -> NTSTATUS {
-        // SAFETY: live object.
-        let pin = unsafe { (*this.cast::<Self>()).pin };
-        // SAFETY: live object.
-        unsafe { Self::core(this) }.set_state(pin, state)
-    }
-
-    /// `IMXF::PutMessage` (DISPATCH_LEVEL): takes the chain, parses it, returns every event to the
-    /// allocator. Never allocates.
-    ///
-    /// # Safety
-    /// `this` is a live pin object; `event` null or a chain the caller hands over.
-    unsafe extern "system" fn put_message(this: *mut ISynthSinkDMus, event: PDMUS_KERNEL_EVENT) -> NTSTATUS {
-        // SAFETY: live object.
-        let core = unsafe { Self::core(this) };
-        if core.platform.irql() > Irql::DISPATCH {
-            log!(core.platform, Error, "PutMessage above DISPATCH_LEVEL");
-        }
-        // SAFETY: the chain is the caller's to hand over.
-        unsafe { core.put_message(event) }
-    }
-
-    /// `IMXF::ConnectOutput` (PASSIVE_LEVEL): a render stream has no output; succeeds and does
-    /// nothing (ddksynth).
-    ///
-    /// # Safety
-    /// None: no argument is used.
-    unsafe extern "system" fn connect_output(_this: *mut ISynthSinkDMus, _sink: PMXF) -> NTSTATUS {
-        STATUS_SUCCESS
-    }
-
-    /// `IMXF::DisconnectOutput` (PASSIVE_LEVEL): as `ConnectOutput`.
-    ///
-    /// # Safety
-    /// None: no argument is used.
-    unsafe extern "system" fn disconnect_output(_this: *mut ISynthSinkDMus, _sink: PMXF) -> NTSTATUS {
-        STATUS_SUCCESS
-    }
-
-    /// `ISynthSinkDMus::Render` (PASSIVE_LEVEL): `length` and `position` in frames
-    /// (docs/port-contract.md); writes the whole `length · nBlockAlign` bytes.
-    ///
-    /// # Safety
-    /// `this` is a live pin object; `buffer` holds `length · nBlockAlign` writable bytes.
-    unsafe extern "system" fn render(this: *mut ISynthSinkDMus, buffer: *mut u8, length: u32, position: i64) {
-        // SAFETY: live object; the buffer contract is the caller's.
-        let core = unsafe { Self::core(this) };
-        // SAFETY: the buffer contract is the caller's.
-        unsafe { core.render(buffer, length, position) }
-    }
-
-    /// `ISynthSinkDMus::SyncToMaster` (PASSIVE_LEVEL).
-    ///
-    /// # Safety
-    /// `this` is a live pin object.
-    unsafe extern "system" fn sync_to_master(this: *mut ISynthSinkDMus, time: i64, start: BOOL) -> NTSTATUS {
-        // SAFETY: live object.
-        unsafe { Self::core(this) }.sync_to_master(time, start != 0);
-        STATUS_SUCCESS
-    }
-
-    /// `ISynthSinkDMus::SampleToRefTime` (≤ DISPATCH_LEVEL).
-    ///
-    /// # Safety
-    /// `this` is a live pin object; `out` null or writable.
-    unsafe extern "system" fn sample_to_ref_time(
-        this: *mut ISynthSinkDMus,
-        frame: i64,
-        out: *mut i64,
-    ) -> NTSTATUS {
-        if out.is_null() {
-            return MiniportError::InvalidParameter.ntstatus();
-        }
-        // SAFETY: live object.
-        let time = unsafe { Self::core(this) }.sample_to_ref_time(frame);
-        // SAFETY: writable by contract.
-        unsafe { out.write_unaligned(time) };
-        STATUS_SUCCESS
-    }
-
-    /// `ISynthSinkDMus::RefTimeToSample` (≤ DISPATCH_LEVEL).
-    ///
-    /// # Safety
-    /// `this` is a live pin object; `out` null or writable.
-    unsafe extern "system" fn ref_time_to_sample(
-        this: *mut ISynthSinkDMus,
-        time: i64,
-        out: *mut i64,
-    ) -> NTSTATUS {
-        if out.is_null() {
-            return MiniportError::InvalidParameter.ntstatus();
-        }
-        // SAFETY: live object.
-        let frame = unsafe { Self::core(this) }.ref_time_to_sample(time);
-        // SAFETY: writable by contract.
-        unsafe { out.write_unaligned(frame) };
         STATUS_SUCCESS
     }
 }
