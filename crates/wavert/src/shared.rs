@@ -1,17 +1,20 @@
 //! One engine per adapter, shared by the MIDI stream and the WaveRT stream.
 //!
-//! The miniport owns the adapter's [`synth::Engine`] behind its DISPATCH_LEVEL spin lock; the
-//! MIDI pin (`IMXF::PutMessage`, DISPATCH_LEVEL) schedules events into it and the WaveRT writer
-//! pulls audio out of it through this trait. The implementation takes the lock only for the
-//! duration of one `render_into` call (no allocation, no wait beyond the spin lock), so the lock
-//! order is: stream lock (if any) is *not* held while rendering — the writer renders into its own
-//! scratch buffer first and copies into the cyclic buffer afterwards.
+//! The miniport owns the adapter's [`synth::Engine`]; the MIDI pin (`IMXF::PutMessage`,
+//! DISPATCH_LEVEL) only queues events under its `queue` spin lock (ADR 005), and the WaveRT render
+//! thread pulls audio out through this trait at PASSIVE_LEVEL. Rendering 1000 voices takes
+//! milliseconds, so in the hardware-synth mode the engine's lock is a non-raising one (guarded
+//! mutex), held for one `render_into` call; the implementation moves due events from the queue
+//! (briefly taking the spin lock) and renders. The stream's spin lock is *not* held while
+//! rendering: the writer renders into its own scratch buffer and copies afterwards
+//! (docs/adr/002-two-output-modes.md).
 
 /// A synthesizer shared between threads; rendering takes `&self`.
 pub trait SharedSynth: Sync {
     /// Renders `out.len() / 2` interleaved stereo frames (48 kHz, f32, every sample finite),
-    /// advancing the engine's sample clock by that many frames. Callable at DISPATCH_LEVEL:
-    /// must not allocate, block or panic.
+    /// advancing the engine's sample clock by that many frames. Called at PASSIVE_LEVEL from the
+    /// render thread (the host tests call it from any thread): must not allocate or panic; may wait
+    /// for the engine's (non-raising) lock.
     fn render_into(&self, out: &mut [f32]);
 }
 

@@ -29,8 +29,8 @@
 //! * **Positions**: `KSAUDIO_POSITION.PlayOffset = WriteOffset = (C mod buffer_frames) ×
 //!   frame_bytes`, as a virtual device with no FIFO reports them.
 //!
-//! Nothing here allocates, locks or panics: it runs in the timer DPC (DISPATCH_LEVEL) or in a
-//! real-time thread (see docs/adr/002-two-output-modes.md for which).
+//! Nothing here allocates, locks or panics. It runs in the render thread (PASSIVE_LEVEL, woken by
+//! the high-resolution timer; docs/adr/002-two-output-modes.md measures why not in the timer DPC).
 
 use crate::format::SampleFormat;
 use crate::shared::SharedSynth;
