@@ -578,7 +578,7 @@ impl Voice {
     }
 
     fn mix(&mut self, block: &[f32], out: &mut [f32], reverb: &mut [f32], chorus: &mut [f32]) {
-        let [left, right, mut rev, mut cho] = self.gains;
+        let [left, right, rev, cho] = self.gains;
         let [dl, dr, drev, dcho] = self.steps;
         // Two frames per step as one 4-lane operation (gains L, R, L', R'): SSE2-friendly
         // straight-line code the compiler turns into packed multiply-adds.
@@ -605,16 +605,10 @@ impl Voice {
             *o1 += gain[1] * s;
         }
         if rev != 0.0 || drev != 0.0 {
-            for (o, &s) in reverb.iter_mut().zip(block) {
-                *o += rev * s;
-                rev += drev;
-            }
+            add_ramped(reverb, block, rev, drev);
         }
         if cho != 0.0 || dcho != 0.0 {
-            for (o, &s) in chorus.iter_mut().zip(block) {
-                *o += cho * s;
-                cho += dcho;
-            }
+            add_ramped(chorus, block, cho, dcho);
         }
         let n = block.len() as f32;
         // Recompute from the start values to avoid accumulating rounding drift.
@@ -759,6 +753,27 @@ impl Voice {
                 sum
             }
         }
+    }
+}
+
+/// `bus[i] += (start + i·step)·block[i]`: a send bus's gain ramp, four samples per step as
+/// 4-lane arithmetic (the ramp's loop-carried add happens once per four samples, not per
+/// sample, so the loop vectorises under SSE2 and is not latency-bound).
+fn add_ramped(bus: &mut [f32], block: &[f32], start: f32, step: f32) {
+    let mut gain = [start, start + step, start + 2.0 * step, start + 3.0 * step];
+    let step4 = 4.0 * step;
+    let mut outs = bus.chunks_exact_mut(4);
+    let mut ins = block.chunks_exact(4);
+    for (out, input) in (&mut outs).zip(&mut ins) {
+        for ((o, s), g) in out.iter_mut().zip(input).zip(gain) {
+            *o += g * s;
+        }
+        gain = gain.map(|g| g + step4);
+    }
+    let mut g = gain[0];
+    for (o, s) in outs.into_remainder().iter_mut().zip(ins.remainder()) {
+        *o += g * s;
+        g += step;
     }
 }
 
