@@ -12,6 +12,7 @@
 //! | [`writer`] | the cyclic-buffer writer: renders ahead of the audio engine's position, wrap, jitter, underruns, `KSAUDIO_POSITION` |
 //! | [`format`] | the capture formats (48 kHz stereo PCM16 / float32) and conversion |
 //! | [`stream`] | the capture stream's state: KS states, buffer, position, one render tick |
+//! | [`intersect`] | `DataRangeIntersection` and `NewStream` format checks, from one list |
 //! | [`shared`] | [`shared::SharedSynth`]: one engine per adapter, for the MIDI and the WaveRT stream |
 //! | [`descriptor`] | the WaveRT and topology filter descriptors and their physical connection |
 //! | [`dmus_filter`] | the DMus filter of this mode: MIDI pin only, MIDI range first, AUDIO+RENDER+SYNTHESIZER |
@@ -29,6 +30,7 @@ pub mod collection;
 pub mod descriptor;
 pub mod dmus_filter;
 pub mod format;
+pub mod intersect;
 pub mod shared;
 pub mod stream;
 pub mod writer;
