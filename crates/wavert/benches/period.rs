@@ -51,7 +51,7 @@ use wavert::{CyclicWriter, SharedSynth, WriterConfig, default_collection};
 struct MutexSynth(Mutex<Engine>);
 
 impl SharedSynth for MutexSynth {
-    fn render_into(&self, out: &mut [f32]) {
+    fn render_into(&self, _position: u64, out: &mut [f32]) {
         self.0.lock().unwrap().render_f32(out);
     }
 }

@@ -11,11 +11,17 @@
 
 /// A synthesizer shared between threads; rendering takes `&self`.
 pub trait SharedSynth: Sync {
-    /// Renders `out.len() / 2` interleaved stereo frames (48 kHz, f32, every sample finite),
-    /// advancing the engine's sample clock by that many frames. Called at PASSIVE_LEVEL from the
+    /// Renders `out.len() / 2` interleaved stereo frames, the first of which is stream frame
+    /// `position` (the capture stream's absolute frame: the axis MIDI events are timed on; after an
+    /// underrun it jumps ahead of the engine's own clock, and the implementation keeps events on
+    /// the stream axis — the miniport's `Core::render` already does, with
+    /// `offset = position − engine.position()`).
+    ///
+    /// Samples are 48 kHz f32, every one finite; the engine's sample clock advances by the frames
+    /// rendered. Called at PASSIVE_LEVEL from the
     /// render thread (the host tests call it from any thread): must not allocate or panic; may wait
     /// for the engine's (non-raising) lock.
-    fn render_into(&self, out: &mut [f32]);
+    fn render_into(&self, position: u64, out: &mut [f32]);
 }
 
 /// Silence: what the capture endpoint records when no engine is attached.
@@ -23,7 +29,7 @@ pub trait SharedSynth: Sync {
 pub struct Silence;
 
 impl SharedSynth for Silence {
-    fn render_into(&self, out: &mut [f32]) {
+    fn render_into(&self, _position: u64, out: &mut [f32]) {
         out.fill(0.0);
     }
 }

@@ -272,7 +272,7 @@ impl CyclicWriter {
             let Some(chunk) = scratch.get_mut(..samples) else {
                 break;
             };
-            synth.render_into(chunk);
+            synth.render_into(self.cursor, chunk);
             let start = (slot as usize).saturating_mul(frame_bytes);
             let end = start.saturating_add((frames as usize).saturating_mul(frame_bytes));
             if let Some(bytes) = buffer.get_mut(start..end) {

@@ -201,7 +201,7 @@ fn wrap_split_writes_the_right_bytes() {
         // Counter values scaled into [-1, 1) so PCM16 keeps them: frame n → n / 1024.
         struct Scaled(AtomicU64);
         impl wavert::SharedSynth for Scaled {
-            fn render_into(&self, out: &mut [f32]) {
+            fn render_into(&self, _position: u64, out: &mut [f32]) {
                 for frame in out.chunks_exact_mut(2) {
                     let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed) as f32 / 1024.0;
                     frame[0] = n;
@@ -227,4 +227,43 @@ fn wrap_split_writes_the_right_bytes() {
             assert!((frame[1] + expected).abs() < 1.0 / 32767.0);
         }
     }
+}
+
+/// The synth is told the stream frame of every chunk: contiguous chunks, and a jump by exactly the
+/// skipped frames at an underrun (what keeps MIDI on the stream axis in the miniport).
+#[test]
+fn the_synth_sees_stream_positions_contiguous_except_at_underruns() {
+    struct Recorder(std::sync::Mutex<Vec<(u64, usize)>>);
+    impl wavert::SharedSynth for Recorder {
+        fn render_into(&self, position: u64, out: &mut [f32]) {
+            out.fill(0.0);
+            self.0.lock().unwrap().push((position, out.len() / 2));
+        }
+    }
+    let config = WriterConfig {
+        buffer_frames: 480,
+        format: SampleFormat::Float32,
+        lead_frames: 100,
+    };
+    let mut writer = CyclicWriter::new(config).unwrap();
+    let mut buffer = vec![0u8; config.buffer_bytes()];
+    let mut scratch = [0f32; 80]; // 40 frames per engine call
+    let recorder = Recorder(std::sync::Mutex::new(Vec::new()));
+    for c in [0u64, 48, 96, 470, 500, 1500] {
+        writer.fill(c, &recorder, &mut buffer, &mut scratch).unwrap();
+    }
+    let calls = recorder.0.into_inner().unwrap();
+    let mut expected = 0u64;
+    let mut jumps = Vec::new();
+    for &(position, frames) in &calls {
+        if position != expected {
+            jumps.push(position - expected);
+        }
+        expected = position + frames as u64;
+        // Never a chunk across the buffer wrap.
+        assert!(position % 480 + frames as u64 <= 480, "{position} + {frames}");
+    }
+    assert_eq!(expected, writer.cursor());
+    assert_eq!(jumps.iter().sum::<u64>(), writer.stats().skipped_frames);
+    assert_eq!(jumps, vec![470 - 196, 1500 - 600]);
 }

@@ -12,7 +12,7 @@ use wavert::{CyclicWriter, INTERRUPT_TIME_HZ, SharedSynth, StreamClock, WriterCo
 pub struct MutexSynth(pub Mutex<Engine>);
 
 impl SharedSynth for MutexSynth {
-    fn render_into(&self, out: &mut [f32]) {
+    fn render_into(&self, _position: u64, out: &mut [f32]) {
         self.0.lock().unwrap().render_f32(out);
     }
 }
@@ -21,7 +21,7 @@ impl SharedSynth for MutexSynth {
 pub struct CounterSynth(pub AtomicU64);
 
 impl SharedSynth for CounterSynth {
-    fn render_into(&self, out: &mut [f32]) {
+    fn render_into(&self, _position: u64, out: &mut [f32]) {
         for frame in out.chunks_exact_mut(2) {
             let n = self.0.fetch_add(1, Ordering::Relaxed) as f32;
             frame[0] = n;
