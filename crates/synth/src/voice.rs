@@ -580,29 +580,43 @@ impl Voice {
     fn mix(&mut self, block: &[f32], out: &mut [f32], reverb: &mut [f32], chorus: &mut [f32]) {
         let [left, right, rev, cho] = self.gains;
         let [dl, dr, drev, dcho] = self.steps;
-        // Two frames per step as one 4-lane operation (gains L, R, L', R'): SSE2-friendly
-        // straight-line code the compiler turns into packed multiply-adds.
-        let mut gain = [left, right, left + dl, right + dr];
-        let step = [2.0 * dl, 2.0 * dr, 2.0 * dl, 2.0 * dr];
-        let mut quads = out.chunks_exact_mut(4);
-        let mut pairs = block.chunks_exact(2);
-        for (quad, pair) in (&mut quads).zip(&mut pairs) {
-            if let ([o0, o1, o2, o3], [s0, s1]) = (quad, pair) {
-                *o0 += gain[0] * s0;
-                *o1 += gain[1] * s0;
-                *o2 += gain[2] * s1;
-                *o3 += gain[3] * s1;
+        // Four frames per step as two 4-lane operations (gains L, R, L', R' for frames 0-1 and
+        // 2-3): SSE2-friendly straight-line code the compiler turns into packed multiply-adds,
+        // with the ramp's loop-carried add once per four frames.
+        let mut gain_a = [left, right, left + dl, right + dr];
+        let mut gain_b = [
+            left + 2.0 * dl,
+            right + 2.0 * dr,
+            left + 3.0 * dl,
+            right + 3.0 * dr,
+        ];
+        let step = [4.0 * dl, 4.0 * dr, 4.0 * dl, 4.0 * dr];
+        let mut octets = out.chunks_exact_mut(8);
+        let mut quads = block.chunks_exact(4);
+        for (octet, quad) in (&mut octets).zip(&mut quads) {
+            if let ([o0, o1, o2, o3, o4, o5, o6, o7], [s0, s1, s2, s3]) = (octet, quad) {
+                *o0 += gain_a[0] * s0;
+                *o1 += gain_a[1] * s0;
+                *o2 += gain_a[2] * s1;
+                *o3 += gain_a[3] * s1;
+                *o4 += gain_b[0] * s2;
+                *o5 += gain_b[1] * s2;
+                *o6 += gain_b[2] * s3;
+                *o7 += gain_b[3] * s3;
             }
-            gain = [
-                gain[0] + step[0],
-                gain[1] + step[1],
-                gain[2] + step[2],
-                gain[3] + step[3],
-            ];
+            for ((a, b), d) in gain_a.iter_mut().zip(gain_b.iter_mut()).zip(step) {
+                *a += d;
+                *b += d;
+            }
         }
-        if let ([o0, o1], [s]) = (quads.into_remainder(), pairs.remainder()) {
-            *o0 += gain[0] * s;
-            *o1 += gain[1] * s;
+        let (mut l, mut r) = (gain_a[0], gain_a[1]);
+        for (frame, s) in octets.into_remainder().chunks_exact_mut(2).zip(quads.remainder()) {
+            if let [o0, o1] = frame {
+                *o0 += l * s;
+                *o1 += r * s;
+            }
+            l += dl;
+            r += dr;
         }
         if rev != 0.0 || drev != 0.0 {
             add_ramped(reverb, block, rev, drev);
