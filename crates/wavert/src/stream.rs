@@ -1,11 +1,14 @@
 //! The capture stream's state, as `IMiniportWaveRTStreamNotification` sees it: everything the
 //! kernel object does except the COM plumbing, the MDL and the events themselves.
 //!
-//! The kernel keeps one [`CaptureStream`] under the stream spin lock and calls:
-//! `allocate` (after `AllocatePagesForMdl`/`MapAllocatedPages` succeeded for
-//! [`crate::buffer::buffer_frames`] frames), `free`, `set_state`, `position` (`GetPosition`, any
-//! IRQL ≤ DISPATCH), and `tick` from the render thread at every timer period;
-//! [`CaptureStream::needs_timer`] says whether the timer must be armed (RUN with a buffer).
+//! Locking in the kernel: `tick` renders (milliseconds at high voice counts), so the
+//! [`CaptureStream`] lives behind a **non-raising** lock (guarded mutex) taken by the render thread
+//! and by the PASSIVE_LEVEL stream methods: `allocate` (after `AllocatePagesForMdl` /
+//! `MapAllocatedPages` succeeded for [`crate::buffer::buffer_frames`] frames), `free`, `set_state`.
+//! `GetPosition` may come at DISPATCH_LEVEL, so after each of those calls the kernel copies
+//! [`CaptureStream::position_source`] (a small `Copy` value) under a spin lock, and `GetPosition`
+//! reads only that copy. [`CaptureStream::needs_timer`] says whether the render timer must be
+//! armed (RUN with a buffer).
 
 use portcls_sys::{KSSTATE, KSSTATE_ACQUIRE, KSSTATE_PAUSE, KSSTATE_RUN, KSSTATE_STOP};
 
@@ -24,6 +27,30 @@ pub struct TickOutcome {
     pub skipped: u64,
     /// Signal the registered notification events (`KeSetEvent`).
     pub signal: bool,
+}
+
+/// What `GetPosition` needs, copied out of the stream after every state or buffer change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PositionSource {
+    clock: StreamClock,
+    buffer_frames: u32,
+    frame_bytes: u32,
+}
+
+impl PositionSource {
+    /// `KSAUDIO_POSITION` at `now` (zeros without a buffer).
+    pub fn position(&self, now: u64) -> BufferPosition {
+        let offset = self
+            .clock
+            .frames_at(now)
+            .checked_rem(u64::from(self.buffer_frames))
+            .unwrap_or(0)
+            .saturating_mul(u64::from(self.frame_bytes));
+        BufferPosition {
+            play_offset: offset,
+            write_offset: offset,
+        }
+    }
 }
 
 /// Why a state change or an allocation is refused.
@@ -135,6 +162,18 @@ impl CaptureStream {
             .unwrap_or_default()
     }
 
+    /// The copy `GetPosition` reads (see the module doc).
+    pub fn position_source(&self) -> PositionSource {
+        PositionSource {
+            clock: self.clock,
+            buffer_frames: self
+                .writer
+                .as_ref()
+                .map_or(0, |writer| writer.config().buffer_frames),
+            frame_bytes: self.format.frame_bytes() as u32,
+        }
+    }
+
     /// The absolute frame position at `now`.
     pub fn frames_at(&self, now: u64) -> u64 {
         self.clock.frames_at(now)
@@ -239,6 +278,10 @@ mod tests {
         // STOP: back to 0.
         stream.set_state(KSSTATE_STOP, 600_000).unwrap();
         assert_eq!(stream.position(700_000), BufferPosition::default());
+        assert_eq!(
+            stream.position_source().position(700_000),
+            BufferPosition::default()
+        );
         assert_eq!(stream.writer().unwrap().cursor(), 0);
         stream.free();
         assert!(stream.stats().is_none());
