@@ -159,6 +159,25 @@ impl Envelope {
 
     /// Advances by `samples`.
     pub fn advance(&mut self, mut samples: u32) {
+        // Fast path (most calls: a voice mid-decay or mid-release, or sustaining): no stage
+        // boundary within reach. The margin of one more step keeps `samples` strictly below
+        // `samples_to_boundary()` despite rounding, so the result is exactly the general path's.
+        match self.stage {
+            Stage::Decay | Stage::Release => {
+                let floor = if self.stage == Stage::Decay {
+                    self.params.sustain
+                } else {
+                    0.0
+                };
+                let position = self.position - self.slope * samples as f32;
+                if position - self.slope > floor {
+                    self.position = position;
+                    return;
+                }
+            }
+            Stage::Sustain | Stage::Done => return,
+            Stage::Delay | Stage::Attack | Stage::Hold => {}
+        }
         while samples > 0 {
             match self.stage {
                 Stage::Delay | Stage::Attack | Stage::Hold => {
