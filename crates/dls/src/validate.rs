@@ -108,9 +108,8 @@ pub fn clamp_connection(connection: &mut Connection) {
 /// The loop as it can play on a wave of `frames` frames: clamped to end at the wave's end, or
 /// `None` if it starts at or past the end (the region then plays one-shot). The `.dls` reader and
 /// [`Collection::validate`] apply it; for downloads it is the rule for binding a region to a wave
-/// that may arrive after the instrument (so it cannot be a download error), through
-/// [`bind_sample`]. The engine does not call it yet: `synth`'s note-on uses its own
-/// `bank::loop_points`, which drops an overlong loop instead of clamping it (docs/adr/004).
+/// that may arrive after the instrument (so it cannot be a download error): the engine's note-on
+/// (`synth::bank::loop_points`) fits every loop with it.
 pub fn fit_loop(sample_loop: Loop, frames: usize) -> Option<Loop> {
     let frames = u32::try_from(frames).unwrap_or(u32::MAX);
     if sample_loop.length == 0 || sample_loop.start >= frames {
@@ -126,7 +125,8 @@ pub fn fit_loop(sample_loop: Loop, frames: usize) -> Option<Loop> {
 /// The `WSMP` a region plays a wave with: the region's own, else the wave's, else the DLS
 /// default (unity note 60, no loop), with the loop fitted to the wave by [`fit_loop`]. Cannot
 /// fail. Meant for the engine's binding of a region to a wave (at install, or at note-on when
-/// the wave arrived after the instrument); not called by the engine yet (see [`fit_loop`]).
+/// the wave arrived after the instrument). The engine applies the same loop rule through
+/// [`fit_loop`] at note-on.
 pub fn bind_sample(region: &Region, wave: &Wave) -> SampleInfo {
     let mut sample = region.sample.or(wave.sample).unwrap_or_default();
     sample.sample_loop = sample.sample_loop.and_then(|l| fit_loop(l, wave.data.len()));

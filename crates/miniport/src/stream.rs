@@ -583,6 +583,11 @@ impl<P: Platform> Core<P> {
     /// Installs a captured download buffer; returns the download id.
     pub(crate) fn download(&self, bytes: &[u8]) -> Result<u32> {
         let parsed = dls::download::parse(bytes)?;
+        // Handles are id + 1 (properties.rs): the one id whose handle would not fit a 32-bit
+        // caller's SYNTHDOWNLOAD (and would saturate on a 32-bit kernel) is refused.
+        if parsed.id() == u32::MAX {
+            return Err(MiniportError::InvalidParameter);
+        }
         let download = match parsed {
             dls::download::Parsed::Wave { id, wave } => Download::Wave(id, Engine::prepare_wave(wave)?),
             dls::download::Parsed::Instrument { id, instrument } => {

@@ -662,6 +662,34 @@ fn downloads_refuse_garbage_and_unload_refuses_bogus_handles() {
 }
 
 #[test]
+fn download_id_whose_handle_cannot_round_trip_is_refused() {
+    // Handles are id + 1; id 0xFFFF_FFFF would make a handle a 32-bit caller cannot hold.
+    let harness = ready();
+    let buffers = ::dls::download::build::build_downloads(&dc_collection(1), Default::default()).unwrap();
+    let mut bytes = buffers[0].bytes.clone();
+    // DMUS_DOWNLOADINFO.dwDLId is at offset 4.
+    bytes[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    let bytes = &bytes;
+    assert!(::dls::download::parse(bytes).is_ok(), "only the id is unusual");
+    assert_eq!(::dls::download::header(bytes).unwrap().id, u32::MAX);
+    let instance = SYNTH_BUFFER {
+        BufferSize: bytes.len() as u32,
+        BufferAddress: bytes.as_ptr() as _,
+    };
+    let mut value = [0u8; 16];
+    let (status, size) = harness.property(
+        Target::MidiStream,
+        &KSPROPSETID_Synth_Dls,
+        KSPROPERTY_SYNTH_DLS_DOWNLOAD,
+        KSPROPERTY_TYPE_GET,
+        &bytes_of(&instance),
+        &mut value,
+    );
+    assert_eq!(status, STATUS_INVALID_PARAMETER);
+    assert_eq!(size, 0);
+}
+
+#[test]
 fn unloading_a_sounding_wave_is_safe() {
     let harness = ready();
     let handles = download(&harness, &dc_collection(4_000), 100);

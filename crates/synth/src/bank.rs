@@ -67,7 +67,11 @@ pub struct LoopPoints {
 
 /// Validates a loop against a wave length; `None` plays one-shot.
 pub fn loop_points(info: &SampleInfo, length: u32) -> Option<LoopPoints> {
-    let l = info.sample_loop?;
+    // Fitted as `.dls` files are at read time (dls::validate::fit_loop): a loop running past
+    // the wave is clamped to its end. A download's region reaches the engine unfitted, because its
+    // wave may arrive after the instrument.
+    let frames = usize::try_from(length).unwrap_or(usize::MAX);
+    let l = dls::validate::fit_loop(info.sample_loop?, frames)?;
     let end = l.start.checked_add(l.length)?;
     if l.length < MIN_LOOP || end > length {
         return None;
@@ -309,5 +313,34 @@ impl Bank {
             return Some(hint);
         }
         self.waves.find(id)
+    }
+}
+
+#[cfg(test)]
+mod loop_fitting_tests {
+    use super::*;
+    use dls::model::{Loop, LoopKind};
+
+    fn info(start: u32, length: u32) -> SampleInfo {
+        SampleInfo {
+            sample_loop: Some(Loop {
+                kind: LoopKind::Forward,
+                start,
+                length,
+            }),
+            ..SampleInfo::default()
+        }
+    }
+
+    #[test]
+    fn a_loop_past_the_wave_is_clamped_like_a_file_loop() {
+        let points = loop_points(&info(100, 1_000), 600).unwrap();
+        assert_eq!((points.start, points.end), (100, 600));
+        assert!(
+            loop_points(&info(600, 10), 600).is_none(),
+            "a loop starting at the end is dropped"
+        );
+        let inside = loop_points(&info(10, 20), 600).unwrap();
+        assert_eq!((inside.start, inside.end), (10, 30));
     }
 }
