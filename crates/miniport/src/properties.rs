@@ -582,6 +582,10 @@ fn port_parameters<P: Platform>(core: &Core<P>, call: &mut PropertyCall<'_>) -> 
     })
 }
 
+/// The largest download buffer accepted (`SYNTH_BUFFER.BufferSize`). One download is one wave or
+/// one instrument; gm.dls's largest wave is well under 1 MiB, FluidR3_GM's under 4 MiB.
+pub const MAX_DOWNLOAD_BYTES: u32 = 64 << 20;
+
 /// Handles are download ids + 1: never 0, never a pointer.
 fn handle_of(id: u32) -> usize {
     (id as usize).saturating_add(1)
@@ -618,7 +622,9 @@ fn download<P: Platform>(core: &Core<P>, call: &mut PropertyCall<'_>) -> Result<
         )
     };
     call.need(value_size)?;
-    if buffer.size == 0 || buffer.address == 0 {
+    // The size comes from user mode and is reserved in non-paged pool before the copy: refuse
+    // what no real download needs, so one request cannot ask for gigabytes.
+    if buffer.size == 0 || buffer.address == 0 || buffer.size > MAX_DOWNLOAD_BYTES {
         return Err(MiniportError::InvalidParameter);
     }
     // SAFETY: the buffer comes from this request; the platform checks it (kernel: ProbeForRead

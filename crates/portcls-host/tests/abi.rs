@@ -690,6 +690,29 @@ fn download_id_whose_handle_cannot_round_trip_is_refused() {
 }
 
 #[test]
+fn download_sizes_beyond_the_limit_are_refused_before_any_copy() {
+    let harness = ready();
+    let bytes = [0u8; 64];
+    for size in [miniport::properties::MAX_DOWNLOAD_BYTES + 1, u32::MAX] {
+        // The address is valid for 64 bytes only: the size must be refused before the capture.
+        let instance = SYNTH_BUFFER {
+            BufferSize: size,
+            BufferAddress: bytes.as_ptr() as _,
+        };
+        let mut value = [0u8; 16];
+        let (status, _) = harness.property(
+            Target::MidiStream,
+            &KSPROPSETID_Synth_Dls,
+            KSPROPERTY_SYNTH_DLS_DOWNLOAD,
+            KSPROPERTY_TYPE_GET,
+            &bytes_of(&instance),
+            &mut value,
+        );
+        assert_eq!(status, STATUS_INVALID_PARAMETER, "size {size}");
+    }
+}
+
+#[test]
 fn unloading_a_sounding_wave_is_safe() {
     let harness = ready();
     let handles = download(&harness, &dc_collection(4_000), 100);
