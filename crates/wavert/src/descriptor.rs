@@ -108,11 +108,8 @@ pub static RANGE_BRIDGE: KSDATARANGE = KSDATARANGE {
     Specifier: KSDATAFORMAT_SPECIFIER_NONE,
 };
 
-/// A static array of data-range pointers (raw pointers are not `Sync` on their own).
-#[repr(transparent)]
-pub struct RangeList<const N: usize>(pub [PKSDATARANGE; N]);
-// SAFETY: the pointers point at immutable statics and are only ever read.
-unsafe impl<const N: usize> Sync for RangeList<N> {}
+/// A static array of data-range pointers: the miniport's, shared by every filter of the driver.
+pub use miniport::descriptor::RangeList;
 
 /// The host pin's ranges: float first (the engine's native format), PCM 16 second.
 pub static HOST_RANGES: RangeList<2> = RangeList([

@@ -22,11 +22,9 @@ use core::mem::size_of;
 use core::ptr::{null, null_mut};
 use portcls_sys::{
     GUID, KSCATEGORY_AUDIO, KSCATEGORY_RENDER, KSCATEGORY_SYNTHESIZER, KSCATEGORY_WDMAUD_USE_PIN_NAME,
-    KSDATAFORMAT_SPECIFIER_NONE, KSDATAFORMAT_SUBTYPE_DIRECTMUSIC, KSDATAFORMAT_SUBTYPE_MIDI,
-    KSDATAFORMAT_TYPE_MUSIC, KSDATARANGE, KSDATARANGE_MUSIC, KSMUSIC_TECHNOLOGY_WAVETABLE,
-    KSNODEPIN_STANDARD_IN, KSPIN_COMMUNICATION_SINK, KSPIN_DATAFLOW_IN, KSPIN_DESCRIPTOR,
-    KSPIN_DESCRIPTOR_CONSTRAINED, KSPIN_DESCRIPTOR_RESERVED, KSTOPOLOGY_CONNECTION, PCFILTER_DESCRIPTOR,
-    PCFILTER_NODE, PCNODE_DESCRIPTOR, PCPIN_DESCRIPTOR,
+    KSDATARANGE, KSDATARANGE_MUSIC, KSNODEPIN_STANDARD_IN, KSPIN_COMMUNICATION_SINK, KSPIN_DATAFLOW_IN,
+    KSPIN_DESCRIPTOR, KSPIN_DESCRIPTOR_CONSTRAINED, KSPIN_DESCRIPTOR_RESERVED, KSTOPOLOGY_CONNECTION,
+    PCFILTER_DESCRIPTOR, PCFILTER_NODE, PCNODE_DESCRIPTOR, PCPIN_DESCRIPTOR,
 };
 
 use crate::descriptor::RangeList;
@@ -36,32 +34,9 @@ pub const PIN_MIDI: u32 = 0;
 /// The synth node (index into the miniport's node array).
 pub const NODE_SYNTH: u32 = 0;
 
-/// The MIDI pin's name GUID: the same value as `miniport::descriptor::PIN_NAME_GUID`, so the INF's
-/// friendly name applies in both modes (checked by a test).
-pub const PIN_NAME_GUID: GUID = GUID::from_u128(0x313E_E4D3_ACAB_467A_9BDF_CFCE_5346_DAC5);
-
-const fn music_range(subformat: GUID) -> KSDATARANGE_MUSIC {
-    KSDATARANGE_MUSIC {
-        DataRange: KSDATARANGE {
-            FormatSize: size_of::<KSDATARANGE_MUSIC>() as u32,
-            Flags: 0,
-            SampleSize: 0,
-            Reserved: 0,
-            MajorFormat: KSDATAFORMAT_TYPE_MUSIC,
-            SubFormat: subformat,
-            Specifier: KSDATAFORMAT_SPECIFIER_NONE,
-        },
-        Technology: KSMUSIC_TECHNOLOGY_WAVETABLE,
-        Channels: 0,
-        Notes: 0,
-        ChannelMask: 0x0000_FFFF,
-    }
-}
-
-/// Legacy MIDI range (first).
-pub static RANGE_MIDI: KSDATARANGE_MUSIC = music_range(KSDATAFORMAT_SUBTYPE_MIDI);
-/// DirectMusic range (second).
-pub static RANGE_DIRECTMUSIC: KSDATARANGE_MUSIC = music_range(KSDATAFORMAT_SUBTYPE_DIRECTMUSIC);
+/// The MIDI pin's name GUID and ranges are the classic filter's, so the INF's friendly name and
+/// the formats agree in both modes; only the order of the ranges differs.
+pub use miniport::descriptor::{PIN_NAME_GUID, RANGE_DIRECTMUSIC, RANGE_MIDI};
 
 /// The MIDI pin's ranges, MIDI first.
 pub static MIDI_RANGES: RangeList<2> = RangeList([
