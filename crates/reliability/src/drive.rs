@@ -17,11 +17,11 @@ use portcls_sys::{
     KSPROPERTY_SYNTH_PORTPARAMETERS, KSPROPERTY_SYNTH_RUNNINGSTATS, KSPROPERTY_SYNTH_VOLUME,
     KSPROPERTY_TYPE_BASICSUPPORT, KSPROPERTY_TYPE_GET, KSPROPERTY_TYPE_SET, KSPROPERTY_TYPE_TOPOLOGY,
     KSPROPSETID_Synth, KSPROPSETID_Synth_Dls, KSSTATE, KSSTATE_RUN, KSSTATE_STOP, NTSTATUS, PCPROPERTY_ITEM,
-    PCPROPERTY_REQUEST, PDMUS_KERNEL_EVENT, PUNKNOWN, STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL,
-    STATUS_INSUFFICIENT_RESOURCES, STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE,
-    STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NOT_ALL_ASSIGNED, STATUS_NOT_FOUND,
-    STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, SYNTH_BUFFER, SYNTH_PORTPARAMS, SYNTH_PORTPARAMS_CHANNELGROUPS,
-    SYNTH_PORTPARAMS_EFFECTS, SYNTH_PORTPARAMS_VOICES, SYNTH_STATS, SYNTHDOWNLOAD, nt_success,
+    PDMUS_KERNEL_EVENT, STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL, STATUS_INSUFFICIENT_RESOURCES,
+    STATUS_INVALID_DEVICE_REQUEST, STATUS_INVALID_DEVICE_STATE, STATUS_INVALID_HANDLE,
+    STATUS_INVALID_PARAMETER, STATUS_NOT_ALL_ASSIGNED, STATUS_NOT_FOUND, STATUS_NOT_IMPLEMENTED,
+    STATUS_SUCCESS, SYNTH_BUFFER, SYNTH_PORTPARAMS, SYNTH_PORTPARAMS_CHANNELGROUPS, SYNTH_PORTPARAMS_EFFECTS,
+    SYNTH_PORTPARAMS_VOICES, SYNTH_STATS, SYNTHDOWNLOAD, nt_success,
 };
 use std::ffi::c_void;
 use std::mem::size_of;
@@ -115,49 +115,15 @@ pub fn property_raw(
     value: &mut [u8],
     value_size: u32,
 ) -> (NTSTATUS, u32) {
-    assert!(value_size as usize <= value.len());
     let Some(handler) = item.Handler else {
         return (STATUS_NOT_FOUND, 0);
     };
-    let (major, minor): (PUNKNOWN, PUNKNOWN) = match target {
-        Target::MidiStream => (harness.miniport.cast(), harness.midi.cast()),
-        Target::WaveStream => (harness.miniport.cast(), harness.wave.cast()),
-        Target::Filter => (harness.miniport.cast(), null_mut()),
-        Target::Nothing => (null_mut(), null_mut()),
-    };
-    let mut instance_copy: Vec<u64> = vec![0; instance.len().div_ceil(8)];
-    // SAFETY: the copy holds at least `instance.len()` bytes.
-    unsafe {
-        std::ptr::copy_nonoverlapping(
-            instance.as_ptr(),
-            instance_copy.as_mut_ptr().cast(),
-            instance.len(),
-        )
-    };
-    let mut request = PCPROPERTY_REQUEST {
-        MajorTarget: major,
-        MinorTarget: minor,
-        Node: 0,
-        PropertyItem: item,
-        Verb: verb,
-        InstanceSize: instance.len() as u32,
-        Instance: if instance.is_empty() {
-            null_mut()
-        } else {
-            instance_copy.as_mut_ptr().cast()
-        },
-        ValueSize: value_size,
-        Value: if value.is_empty() {
-            null_mut()
-        } else {
-            value.as_mut_ptr().cast()
-        },
-        Irp: null_mut(),
-    };
-    // SAFETY: a request built as PortCls builds it: live targets (or null), buffers of the stated
-    // sizes, an item of the miniport's table (or a copy of one with other fields).
-    let status = arm.call(|| unsafe { handler(&mut request) });
-    (status, request.ValueSize)
+    // The harness builds the request as PortCls does (targets, 8-aligned instance copy, sizes).
+    harness.property_request(target, item, verb, instance, value, value_size, |request| {
+        // SAFETY: a request built as PortCls builds it: live targets (or null), buffers of the
+        // stated sizes, an item of the miniport's table (or a copy of one with other fields).
+        arm.call(|| unsafe { handler(request) })
+    })
 }
 
 /// `property_raw` for a (`set`, `id`) of the table, GET/SET with `KSPROPERTY_TYPE_TOPOLOGY`.
