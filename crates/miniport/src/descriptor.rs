@@ -113,8 +113,10 @@ const NO_CONSTRAINTS: KSPIN_DESCRIPTOR_RESERVED = KSPIN_DESCRIPTOR_RESERVED {
     },
 };
 
-/// Both pins. Instances: any number of filters (global 64), one pin of each per filter.
-pub static PINS: [PCPIN_DESCRIPTOR; 2] = [
+/// The MIDI render pin (DirectMusic/MIDI in, a sink, named by [`PIN_NAME_GUID`]) over `ranges`:
+/// the classic filter lists the DirectMusic range first, the hardware-synth filter (crate `wavert`)
+/// the legacy MIDI range first.
+pub const fn midi_pin(ranges: &'static RangeList<2>) -> PCPIN_DESCRIPTOR {
     PCPIN_DESCRIPTOR {
         MaxGlobalInstanceCount: 64,
         MaxFilterInstanceCount: 1,
@@ -126,14 +128,19 @@ pub static PINS: [PCPIN_DESCRIPTOR; 2] = [
             MediumsCount: 0,
             Mediums: null(),
             DataRangesCount: 2,
-            DataRanges: MIDI_RANGES.0.as_ptr(),
+            DataRanges: ranges.0.as_ptr(),
             DataFlow: KSPIN_DATAFLOW_IN,
             Communication: KSPIN_COMMUNICATION_SINK,
             Category: &KSCATEGORY_WDMAUD_USE_PIN_NAME,
             Name: &PIN_NAME_GUID,
             Reserved: NO_CONSTRAINTS,
         },
-    },
+    }
+}
+
+/// Both pins. Instances: any number of filters (global 64), one pin of each per filter.
+pub static PINS: [PCPIN_DESCRIPTOR; 2] = [
+    midi_pin(&MIDI_RANGES),
     PCPIN_DESCRIPTOR {
         MaxGlobalInstanceCount: 64,
         MaxFilterInstanceCount: 1,

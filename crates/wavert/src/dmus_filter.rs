@@ -19,12 +19,11 @@
 //! the filter is assembled by [`hardware_synth_filter`] from the miniport's node array.
 
 use core::mem::size_of;
-use core::ptr::{null, null_mut};
+use core::ptr::null;
 use portcls_sys::{
-    GUID, KSCATEGORY_AUDIO, KSCATEGORY_RENDER, KSCATEGORY_SYNTHESIZER, KSCATEGORY_WDMAUD_USE_PIN_NAME,
-    KSDATARANGE, KSDATARANGE_MUSIC, KSNODEPIN_STANDARD_IN, KSPIN_COMMUNICATION_SINK, KSPIN_DATAFLOW_IN,
-    KSPIN_DESCRIPTOR, KSPIN_DESCRIPTOR_CONSTRAINED, KSPIN_DESCRIPTOR_RESERVED, KSTOPOLOGY_CONNECTION,
-    PCFILTER_DESCRIPTOR, PCFILTER_NODE, PCNODE_DESCRIPTOR, PCPIN_DESCRIPTOR,
+    GUID, KSCATEGORY_AUDIO, KSCATEGORY_RENDER, KSCATEGORY_SYNTHESIZER, KSDATARANGE, KSDATARANGE_MUSIC,
+    KSNODEPIN_STANDARD_IN, KSTOPOLOGY_CONNECTION, PCFILTER_DESCRIPTOR, PCFILTER_NODE, PCNODE_DESCRIPTOR,
+    PCPIN_DESCRIPTOR,
 };
 
 use crate::descriptor::RangeList;
@@ -44,31 +43,8 @@ pub static MIDI_RANGES: RangeList<2> = RangeList([
     &RANGE_DIRECTMUSIC as *const KSDATARANGE_MUSIC as *mut KSDATARANGE,
 ]);
 
-/// The only pin.
-pub static PINS: [PCPIN_DESCRIPTOR; 1] = [PCPIN_DESCRIPTOR {
-    MaxGlobalInstanceCount: 64,
-    MaxFilterInstanceCount: 1,
-    MinFilterInstanceCount: 0,
-    AutomationTable: null(),
-    KsPinDescriptor: KSPIN_DESCRIPTOR {
-        InterfacesCount: 0,
-        Interfaces: null(),
-        MediumsCount: 0,
-        Mediums: null(),
-        DataRangesCount: 2,
-        DataRanges: MIDI_RANGES.0.as_ptr(),
-        DataFlow: KSPIN_DATAFLOW_IN,
-        Communication: KSPIN_COMMUNICATION_SINK,
-        Category: &KSCATEGORY_WDMAUD_USE_PIN_NAME,
-        Name: &PIN_NAME_GUID,
-        Reserved: KSPIN_DESCRIPTOR_RESERVED {
-            Constrained: KSPIN_DESCRIPTOR_CONSTRAINED {
-                ConstrainedDataRangesCount: 0,
-                ConstrainedDataRanges: null_mut(),
-            },
-        },
-    },
-}];
+/// The only pin: the classic filter's MIDI pin over the MIDI-first range list.
+pub static PINS: [PCPIN_DESCRIPTOR; 1] = [miniport::descriptor::midi_pin(&MIDI_RANGES)];
 
 /// Pin 0 → synth node input.
 pub static CONNECTIONS: [KSTOPOLOGY_CONNECTION; 1] = [KSTOPOLOGY_CONNECTION {
