@@ -61,7 +61,15 @@ const fn music_range(subformat: GUID) -> KSDATARANGE_MUSIC {
     }
 }
 
-const fn audio_range(subformat: GUID, bits: u32) -> KSDATARANGE_AUDIO {
+/// A PCM/float `KSDATARANGE_AUDIO` (WAVEFORMATEX specifier) of one bit depth, up to `channels`,
+/// over `min_rate..=max_rate`; shared with the WaveRT capture pin (crate `wavert`).
+pub const fn audio_range(
+    subformat: GUID,
+    bits: u32,
+    channels: u32,
+    min_rate: u32,
+    max_rate: u32,
+) -> KSDATARANGE_AUDIO {
     KSDATARANGE_AUDIO {
         DataRange: KSDATARANGE {
             FormatSize: size_of::<KSDATARANGE_AUDIO>() as u32,
@@ -72,11 +80,11 @@ const fn audio_range(subformat: GUID, bits: u32) -> KSDATARANGE_AUDIO {
             SubFormat: subformat,
             Specifier: KSDATAFORMAT_SPECIFIER_WAVEFORMATEX,
         },
-        MaximumChannels: MAX_CHANNELS,
+        MaximumChannels: channels,
         MinimumBitsPerSample: bits,
         MaximumBitsPerSample: bits,
-        MinimumSampleFrequency: MIN_SAMPLE_RATE,
-        MaximumSampleFrequency: MAX_SAMPLE_RATE,
+        MinimumSampleFrequency: min_rate,
+        MaximumSampleFrequency: max_rate,
     }
 }
 
@@ -85,9 +93,21 @@ pub static RANGE_DIRECTMUSIC: KSDATARANGE_MUSIC = music_range(KSDATAFORMAT_SUBTY
 /// Legacy MIDI range of the MIDI pin.
 pub static RANGE_MIDI: KSDATARANGE_MUSIC = music_range(KSDATAFORMAT_SUBTYPE_MIDI);
 /// 16-bit PCM range of the wave pin.
-pub static RANGE_PCM16: KSDATARANGE_AUDIO = audio_range(KSDATAFORMAT_SUBTYPE_PCM, 16);
+pub static RANGE_PCM16: KSDATARANGE_AUDIO = audio_range(
+    KSDATAFORMAT_SUBTYPE_PCM,
+    16,
+    MAX_CHANNELS,
+    MIN_SAMPLE_RATE,
+    MAX_SAMPLE_RATE,
+);
 /// 32-bit float range of the wave pin.
-pub static RANGE_FLOAT32: KSDATARANGE_AUDIO = audio_range(KSDATAFORMAT_SUBTYPE_IEEE_FLOAT, 32);
+pub static RANGE_FLOAT32: KSDATARANGE_AUDIO = audio_range(
+    KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
+    32,
+    MAX_CHANNELS,
+    MIN_SAMPLE_RATE,
+    MAX_SAMPLE_RATE,
+);
 
 /// A static array of data-range pointers (raw pointers are not `Sync` on their own).
 #[repr(transparent)]
