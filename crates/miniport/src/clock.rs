@@ -100,7 +100,22 @@ impl SampleClock {
             .saturating_mul(i128::from(self.rate))
             .checked_div(i128::from(TICKS_PER_SECOND))
             .unwrap_or(0);
-        let frame = i128::from(self.start_frame).saturating_add(sink_frames);
+        let frame = clamp_i64(i128::from(self.start_frame).saturating_add(sink_frames));
+        self.sync_frame(master_now, frame)
+    }
+
+    /// The phase lock of [`sync`](Self::sync) for a caller that knows its stream frame directly:
+    /// stream frame `frame` sounds at `master_now`. The hardware-synth mode calls this from every
+    /// `HardwareSynth::render_into` (there is no `SyncToMaster` then) with the frame the render
+    /// starts at. Starts the clock (as [`start`](Self::start)) on the first call. Returns the
+    /// phase error before correction, in 100-ns units.
+    pub fn sync_frame(&mut self, master_now: i64, frame: i64) -> i64 {
+        if !self.started {
+            self.start(master_now, 0, frame);
+            return 0;
+        }
+        let sink_frames = i128::from(frame).saturating_sub(i128::from(self.start_frame));
+        let frame = i128::from(frame);
         let mapped = self.offset.saturating_add(frame.saturating_mul(self.period));
         let master = i128::from(master_now) << Q;
         let error = mapped.saturating_sub(master);

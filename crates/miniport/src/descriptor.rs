@@ -10,6 +10,10 @@
 //! * Node 0: `KSNODETYPE_SYNTHESIZER` named `KSNODETYPE_DMSYNTH`, carrying every synth property.
 //! * Connections: pin 0 → node 0 input (`KSNODEPIN_STANDARD_IN`), node 0 output → pin 1.
 //! * Categories, in the order sysaudio and dmusic.dll expect: DATATRANSFORM, AUDIO, SYNTHESIZER.
+//!
+//! [`hardware_synth`] holds the other filter, the one `GetDescription` returns in
+//! [`crate::SynthMode::HardwareSynth`]: the same MIDI pin with the legacy MIDI range first, no
+//! wave-out pin, categories AUDIO, RENDER, SYNTHESIZER. [`filter`] picks one by mode.
 
 use crate::properties::{PROPERTY_ITEM_COUNT, PROPERTY_ITEMS};
 use core::mem::size_of;
@@ -115,8 +119,11 @@ pub struct RangeList<const N: usize>(pub [PKSDATARANGE; N]);
 // SAFETY: the pointers point at immutable statics and are only ever read.
 unsafe impl<const N: usize> Sync for RangeList<N> {}
 
+/// Ranges of the MIDI pin (both filters): DirectMusic and legacy MIDI.
+pub const MIDI_PIN_RANGE_COUNT: usize = 2;
+
 /// The MIDI pin's ranges.
-pub static MIDI_RANGES: RangeList<2> = RangeList([
+pub static MIDI_RANGES: RangeList<MIDI_PIN_RANGE_COUNT> = RangeList([
     &RANGE_DIRECTMUSIC as *const KSDATARANGE_MUSIC as *mut KSDATARANGE,
     &RANGE_MIDI as *const KSDATARANGE_MUSIC as *mut KSDATARANGE,
 ]);
@@ -135,8 +142,8 @@ const NO_CONSTRAINTS: KSPIN_DESCRIPTOR_RESERVED = KSPIN_DESCRIPTOR_RESERVED {
 
 /// The MIDI render pin (DirectMusic/MIDI in, a sink, named by [`PIN_NAME_GUID`]) over `ranges`:
 /// the classic filter lists the DirectMusic range first, the hardware-synth filter (crate `wavert`)
-/// the legacy MIDI range first.
-pub const fn midi_pin(ranges: &'static RangeList<2>) -> PCPIN_DESCRIPTOR {
+/// the legacy MIDI range first ([`hardware_synth`]).
+pub const fn midi_pin(ranges: &'static RangeList<MIDI_PIN_RANGE_COUNT>) -> PCPIN_DESCRIPTOR {
     PCPIN_DESCRIPTOR {
         MaxGlobalInstanceCount: 64,
         MaxFilterInstanceCount: 1,
@@ -147,7 +154,7 @@ pub const fn midi_pin(ranges: &'static RangeList<2>) -> PCPIN_DESCRIPTOR {
             Interfaces: null(),
             MediumsCount: 0,
             Mediums: null(),
-            DataRangesCount: 2,
+            DataRangesCount: MIDI_PIN_RANGE_COUNT as u32,
             DataRanges: ranges.0.as_ptr(),
             DataFlow: KSPIN_DATAFLOW_IN,
             Communication: KSPIN_COMMUNICATION_SINK,
@@ -239,9 +246,167 @@ pub static FILTER: PCFILTER_DESCRIPTOR = PCFILTER_DESCRIPTOR {
     Categories: CATEGORIES.as_ptr(),
 };
 
+/// The filter `IMiniport::GetDescription` returns in `mode`.
+pub fn filter(mode: crate::SynthMode) -> &'static PCFILTER_DESCRIPTOR {
+    match mode {
+        crate::SynthMode::Classic => &FILTER,
+        crate::SynthMode::HardwareSynth => &hardware_synth::FILTER,
+    }
+}
+
+/// The DMus filter of the hardware-synth mode (issue 9, ADR 002): what `GetDescription` returns
+/// when the driver renders into its own WaveRT capture endpoint instead of PortCls's wave sink.
+///
+/// Differences from the classic [`FILTER`](super::FILTER):
+///
+/// * **One pin**, the MIDI render pin ([`super::midi_pin`]), whose ranges list
+///   **`KSDATAFORMAT_SUBTYPE_MIDI` first** (WDMAud and Windows MIDI Services' KS aggregate
+///   transport take the first legacy MIDI range; KSA opens `{MUSIC, MIDI, NONE}` directly on the
+///   filter) and the DirectMusic range second. Same name GUID and same range objects as the
+///   classic pin, so the INF's friendly name and the formats agree in both modes.
+/// * **No wave-out pin**: nothing on Vista+ would connect it (KMixer is gone), and WMS never opens it.
+/// * **Categories AUDIO, RENDER, SYNTHESIZER**, in that order (AUDIO before RENDER "so that
+///   SysAudio and DMusic.DLL will agree"; RENDER instead of DATATRANSFORM because the device has
+///   its own output). KSA only watches KSCATEGORY_AUDIO interfaces.
+/// * The synth node stays ([`super::NODES`]: all synth/DLS properties live on its automation
+///   table), fed by the pin (pin 0 → node input); the node's output goes to no pin (the audio
+///   leaves through the WaveRT capture endpoint, a separate subdevice).
+pub mod hardware_synth {
+    use super::{MIDI_PIN_RANGE_COUNT, NODES, RANGE_DIRECTMUSIC, RANGE_MIDI, RangeList, midi_pin};
+    use core::mem::size_of;
+    use core::ptr::null;
+    use portcls_sys::{
+        GUID, KSCATEGORY_AUDIO, KSCATEGORY_RENDER, KSCATEGORY_SYNTHESIZER, KSDATARANGE, KSDATARANGE_MUSIC,
+        KSNODEPIN_STANDARD_IN, KSTOPOLOGY_CONNECTION, PCFILTER_DESCRIPTOR, PCFILTER_NODE, PCNODE_DESCRIPTOR,
+        PCPIN_DESCRIPTOR,
+    };
+
+    /// The MIDI render pin (the only pin).
+    pub const PIN_MIDI: u32 = 0;
+    /// The synth node (index into [`NODES`]).
+    pub const NODE_SYNTH: u32 = 0;
+
+    /// The MIDI pin's ranges, legacy MIDI first.
+    pub static MIDI_RANGES: RangeList<MIDI_PIN_RANGE_COUNT> = RangeList([
+        &RANGE_MIDI as *const KSDATARANGE_MUSIC as *mut KSDATARANGE,
+        &RANGE_DIRECTMUSIC as *const KSDATARANGE_MUSIC as *mut KSDATARANGE,
+    ]);
+
+    /// The only pin: the classic filter's MIDI pin over the MIDI-first range list.
+    pub static PINS: [PCPIN_DESCRIPTOR; 1] = [midi_pin(&MIDI_RANGES)];
+
+    /// Pin 0 → synth node input.
+    pub static CONNECTIONS: [KSTOPOLOGY_CONNECTION; 1] = [KSTOPOLOGY_CONNECTION {
+        FromNode: PCFILTER_NODE,
+        FromNodePin: PIN_MIDI,
+        ToNode: NODE_SYNTH,
+        ToNodePin: KSNODEPIN_STANDARD_IN,
+    }];
+
+    /// AUDIO, RENDER, SYNTHESIZER.
+    pub static CATEGORIES: [GUID; 3] = [KSCATEGORY_AUDIO, KSCATEGORY_RENDER, KSCATEGORY_SYNTHESIZER];
+
+    /// The hardware-synth filter.
+    pub static FILTER: PCFILTER_DESCRIPTOR = PCFILTER_DESCRIPTOR {
+        Version: 0,
+        AutomationTable: null(),
+        PinSize: size_of::<PCPIN_DESCRIPTOR>() as u32,
+        PinCount: PINS.len() as u32,
+        Pins: PINS.as_ptr(),
+        NodeSize: size_of::<PCNODE_DESCRIPTOR>() as u32,
+        NodeCount: NODES.len() as u32,
+        Nodes: NODES.as_ptr(),
+        ConnectionCount: CONNECTIONS.len() as u32,
+        Connections: CONNECTIONS.as_ptr(),
+        CategoryCount: CATEGORIES.len() as u32,
+        Categories: CATEGORIES.as_ptr(),
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// Reads the filter back through its pointers, as PortCls does.
+    fn pins(filter: &PCFILTER_DESCRIPTOR) -> &[PCPIN_DESCRIPTOR] {
+        // SAFETY: the descriptors point at statics of `PinCount` elements.
+        unsafe { core::slice::from_raw_parts(filter.Pins, filter.PinCount as usize) }
+    }
+
+    fn ranges(pin: &PCPIN_DESCRIPTOR) -> Vec<GUID> {
+        let descriptor = &pin.KsPinDescriptor;
+        // SAFETY: `DataRangesCount` pointers to static ranges.
+        let list = unsafe {
+            core::slice::from_raw_parts(descriptor.DataRanges, descriptor.DataRangesCount as usize)
+        };
+        // SAFETY: each points at a static KSDATARANGE_MUSIC/AUDIO starting with a KSDATARANGE.
+        list.iter().map(|&range| unsafe { (*range).SubFormat }).collect()
+    }
+
+    fn categories(filter: &PCFILTER_DESCRIPTOR) -> &[GUID] {
+        // SAFETY: `CategoryCount` static GUIDs.
+        unsafe { core::slice::from_raw_parts(filter.Categories, filter.CategoryCount as usize) }
+    }
+
+    #[test]
+    fn hardware_synth_filter_is_one_midi_pin_midi_range_first_audio_render_synthesizer() {
+        let filter = filter(crate::SynthMode::HardwareSynth);
+        let pins = pins(filter);
+        assert_eq!(pins.len(), 1);
+        let pin = &pins[0].KsPinDescriptor;
+        assert_eq!(pin.DataFlow, KSPIN_DATAFLOW_IN);
+        assert_eq!(pin.Communication, KSPIN_COMMUNICATION_SINK);
+        // SAFETY: static GUIDs.
+        assert_eq!(unsafe { *pin.Name }, PIN_NAME_GUID);
+        assert_eq!(
+            ranges(&pins[0]),
+            vec![KSDATAFORMAT_SUBTYPE_MIDI, KSDATAFORMAT_SUBTYPE_DIRECTMUSIC]
+        );
+        assert_eq!(
+            categories(filter),
+            &[
+                KSCATEGORY_AUDIO,
+                portcls_sys::KSCATEGORY_RENDER,
+                KSCATEGORY_SYNTHESIZER
+            ]
+        );
+        // The synth node (with every property) is the classic one; one connection pin → node.
+        assert_eq!(filter.Nodes, NODES.as_ptr());
+        assert_eq!(filter.NodeCount, 1);
+        assert_eq!(filter.ConnectionCount, 1);
+        // SAFETY: one static connection.
+        let connection = unsafe { *filter.Connections };
+        assert_eq!(
+            (
+                connection.FromNode,
+                connection.FromNodePin,
+                connection.ToNode,
+                connection.ToNodePin
+            ),
+            (PCFILTER_NODE, PIN_MIDI, NODE_SYNTH, KSNODEPIN_STANDARD_IN)
+        );
+    }
+
+    #[test]
+    fn classic_filter_keeps_directmusic_first_and_the_wave_pin() {
+        let filter = filter(crate::SynthMode::Classic);
+        let pins = pins(filter);
+        assert_eq!(pins.len(), 2);
+        assert_eq!(
+            ranges(&pins[0]),
+            vec![KSDATAFORMAT_SUBTYPE_DIRECTMUSIC, KSDATAFORMAT_SUBTYPE_MIDI]
+        );
+        assert_eq!(
+            ranges(&pins[1]),
+            vec![KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_SUBTYPE_IEEE_FLOAT]
+        );
+        assert_eq!(
+            categories(filter),
+            &[KSCATEGORY_DATATRANSFORM, KSCATEGORY_AUDIO, KSCATEGORY_SYNTHESIZER]
+        );
+    }
 
     #[test]
     fn ranges_declare_their_real_sizes() {

@@ -6,9 +6,10 @@
 //! miniport only remembers, weakly, which cores still miss a half (for pairing) and which exist
 //! (for property requests that arrive without a stream).
 
+use crate::SynthMode;
 use crate::com::{ComObject, MAGIC_MINIPORT, ObjectHeader, add_ref, free_box, query_interface, try_box};
-use crate::descriptor::FILTER;
 use crate::error::{MiniportError, Result};
+use crate::hardware::HardwareSynth;
 use crate::intersect::data_range_intersection;
 use crate::log;
 use crate::pin::{Pin, PinObject};
@@ -50,6 +51,9 @@ impl<P: Platform> Slot<P> {
 struct MiniportState<P: Platform> {
     port: PPORTDMUS,
     slots: [Slot<P>; MAX_CORES],
+    /// Hardware-synth mode: the one core (weak, like the slots; the [`HardwareSynth`] handles and
+    /// the streams hold it).
+    hardware: *const Core<P>,
 }
 
 // SAFETY: the port pointer is a COM object usable from any thread; the core pointers are only
@@ -61,6 +65,7 @@ unsafe impl<P: Platform> Send for MiniportState<P> {}
 pub struct MiniportObject<P: Platform> {
     pub(crate) header: ObjectHeader,
     platform: P,
+    mode: SynthMode,
     state: SpinLock<P::Lock, MiniportState<P>>,
 }
 
@@ -82,8 +87,13 @@ impl<P: Platform> MiniportObject<P> {
         NewStream: Self::new_stream,
     };
 
-    /// A new miniport with one reference; its address is its `IUnknown*` and `IMiniportDMus*`.
+    /// A new classic miniport with one reference; its address is its `IUnknown*` and
+    /// `IMiniportDMus*`.
     pub fn create(platform: P) -> Result<*mut Self> {
+        Self::allocate(platform, SynthMode::Classic)
+    }
+
+    fn allocate(platform: P, mode: SynthMode) -> Result<*mut Self> {
         try_box(Self {
             header: ObjectHeader::new(
                 (&Self::VTABLE as *const IMiniportDMusVtbl).cast(),
@@ -91,11 +101,73 @@ impl<P: Platform> MiniportObject<P> {
                 Self::property_entry,
             ),
             platform,
+            mode,
             state: SpinLock::new(MiniportState {
                 port: null_mut(),
                 slots: [Slot::EMPTY; MAX_CORES],
+                hardware: null(),
             }),
         })
+    }
+
+    /// A new miniport in `mode` with one reference; in hardware-synth mode also its one core
+    /// (48 kHz stereo float engine built now) and the handle on it. On failure nothing is left
+    /// allocated.
+    pub fn create_with_mode(platform: P, mode: SynthMode) -> Result<(*mut Self, Option<HardwareSynth<P>>)> {
+        let object = Self::allocate(platform.clone(), mode)?;
+        if mode == SynthMode::Classic {
+            return Ok((object, None));
+        }
+        let core = match Core::create(platform, object, mode) {
+            Ok(core) => core,
+            Err(error) => {
+                // SAFETY: the creation reference; nothing else knows the object.
+                unsafe { Self::release_raw(object) };
+                return Err(error);
+            }
+        };
+        {
+            // SAFETY: `object` is live (we hold its creation reference).
+            let mut state = unsafe { (*object).state.lock() };
+            state.hardware = core;
+            // The slot makes property requests without a stream find the core; `wave` marks the
+            // missing wave half as taken so that nothing ever pairs with it.
+            if let Some(slot) = state.slots.first_mut() {
+                *slot = Slot {
+                    core,
+                    midi: false,
+                    wave: true,
+                };
+            }
+        }
+        // SAFETY: `core` is live: we hold its creation reference.
+        let built = unsafe { &*core }.attach_wave(crate::stream::WaveFormat {
+            rate: crate::hardware::SAMPLE_RATE,
+            channels: crate::hardware::CHANNELS,
+            kind: crate::stream::SampleKind::Float32,
+        });
+        let Some(core) = core::ptr::NonNull::new(core) else {
+            // SAFETY: the creation reference (unreachable: `Core::create` never returns null).
+            unsafe { Self::release_raw(object) };
+            return Err(MiniportError::OutOfMemory);
+        };
+        // SAFETY: the creation reference of a live core, handed to the handle (or dropped below).
+        let handle = unsafe { HardwareSynth::from_reference(core) };
+        match built {
+            Ok(()) => Ok((object, Some(handle))),
+            Err(error) => {
+                // Releases the core, which releases its reference on the miniport.
+                drop(handle);
+                // SAFETY: the creation reference; the core that knew the object is gone.
+                unsafe { Self::release_raw(object) };
+                Err(error)
+            }
+        }
+    }
+
+    /// The mode this miniport was created in.
+    pub fn mode(&self) -> SynthMode {
+        self.mode
     }
 
     /// Drops one reference; frees the object on the last.
@@ -123,6 +195,9 @@ impl<P: Platform> MiniportObject<P> {
         let mut state = self.state.lock();
         for slot in state.slots.iter_mut().filter(|slot| slot.core == core) {
             *slot = Slot::EMPTY;
+        }
+        if state.hardware == core {
+            state.hardware = null();
         }
     }
 
@@ -166,19 +241,23 @@ impl<P: Platform> MiniportObject<P> {
         unsafe { Self::release_raw(this.cast::<Self>()) }
     }
 
-    /// `IMiniport::GetDescription` (PASSIVE_LEVEL): the static filter descriptor.
+    /// `IMiniport::GetDescription` (PASSIVE_LEVEL): the static filter descriptor of the mode
+    /// (`descriptor::FILTER` or `descriptor::hardware_synth::FILTER`).
     ///
     /// # Safety
-    /// `out` null or writable.
+    /// `this` is a live miniport; `out` null or writable.
     unsafe extern "system" fn get_description(
-        _this: *mut IMiniportDMus,
+        this: *mut IMiniportDMus,
         out: *mut PPCFILTER_DESCRIPTOR,
     ) -> NTSTATUS {
         if out.is_null() {
             return MiniportError::InvalidParameter.ntstatus();
         }
+        // SAFETY: live object.
+        let mode = unsafe { (*this.cast::<Self>()).mode };
+        let filter = crate::descriptor::filter(mode);
         // SAFETY: writable by contract; the descriptor is static and never written through.
-        unsafe { out.write(&FILTER as *const _ as PPCFILTER_DESCRIPTOR) };
+        unsafe { out.write(filter as *const _ as PPCFILTER_DESCRIPTOR) };
         STATUS_SUCCESS
     }
 
@@ -311,6 +390,10 @@ impl<P: Platform> MiniportObject<P> {
                 }
                 (Pin::Midi, None)
             }
+            // The hardware-synth filter has no wave-out pin: the audio leaves through `render_into`.
+            DMUS_STREAM_WAVE_SINK if self.mode == SynthMode::HardwareSynth => {
+                return Err(MiniportError::InvalidDeviceRequest);
+            }
             DMUS_STREAM_WAVE_SINK => {
                 // SAFETY: forwarded contract.
                 (Pin::Wave, Some(unsafe { WaveFormat::from_ks(format) }?))
@@ -340,6 +423,9 @@ impl<P: Platform> MiniportObject<P> {
     /// Finds a core missing `pin` (pairing in creation order, as ddksynth) or makes a new one.
     /// Returns it with a reference.
     fn claim(&self, pin: Pin) -> Result<*const Core<P>> {
+        if self.mode == SynthMode::HardwareSynth {
+            return self.claim_hardware();
+        }
         {
             let mut state = self.state.lock();
             let found = state.slots.iter_mut().find(|slot| {
@@ -359,7 +445,7 @@ impl<P: Platform> MiniportObject<P> {
                 return Ok(slot.core);
             }
         }
-        let core: *const Core<P> = Core::create(self.platform.clone(), self)?;
+        let core: *const Core<P> = Core::create(self.platform.clone(), self, self.mode)?;
         let registered = {
             let mut state = self.state.lock();
             match state.slots.iter_mut().find(|slot| slot.core.is_null()) {
@@ -380,6 +466,21 @@ impl<P: Platform> MiniportObject<P> {
             return Err(MiniportError::OutOfMemory);
         }
         Ok(core)
+    }
+
+    /// Hardware-synth mode: every MIDI stream attaches to the one core (several applications may
+    /// play at once, merged as on a hardware synth's MIDI input). `InvalidState` if the adapter
+    /// already dropped every handle on it (the device is going away).
+    fn claim_hardware(&self) -> Result<*const Core<P>> {
+        let state = self.state.lock();
+        let core = state.hardware;
+        // SAFETY: a registered core is not freed yet (it unregisters under this lock first);
+        // `try_add_ref` refuses one whose last reference is gone.
+        if !core.is_null() && unsafe { (*core).try_add_ref() } {
+            Ok(core)
+        } else {
+            Err(MiniportError::InvalidState)
+        }
     }
 
     /// Marks `pin`'s half of `core` free again (its stream failed to open or was released).

@@ -2,6 +2,9 @@
 //! stand-in (`portcls-host`). Kept small so that both can implement it honestly.
 //!
 //! * a spin lock that raises IRQL to DISPATCH_LEVEL while held (kernel: `KeAcquireSpinLockRaiseToDpc`);
+//! * a non-raising mutex for the engine, taken only at PASSIVE_LEVEL or APC_LEVEL (kernel:
+//!   `KGUARDED_MUTEX`, `KeAcquireGuardedMutex`), so that rendering never runs at DISPATCH_LEVEL
+//!   (ADR 002, ADR 005);
 //! * the current IRQL (for assertions and the log);
 //! * a log line (kernel: `DbgPrintEx`, callable at DISPATCH_LEVEL);
 //! * the capture of a caller's buffer (`SYNTH_BUFFER`) into a kernel copy (kernel: `ProbeForRead` +
@@ -77,11 +80,38 @@ pub unsafe trait RawSpinLock: Send + Sync {
     unsafe fn unlock(&self, token: Self::Token);
 }
 
+/// A raw non-raising mutex: a waiter blocks (sleeps) instead of spinning, and holding it leaves
+/// the IRQL where it was (PASSIVE_LEVEL or APC_LEVEL), so the holder may allocate, fault on pageable
+/// memory and run for milliseconds (a render pass). Never taken at DISPATCH_LEVEL.
+///
+/// Kernel: `KGUARDED_MUTEX` (`KeAcquireGuardedMutex` enters a guarded region, which also keeps
+/// APCs from suspending the holder). Host: an atomic flag whose `lock` asserts the simulated IRQL
+/// is at most APC_LEVEL, so a test fails if anything takes the engine lock at DISPATCH_LEVEL.
+///
+/// # Safety
+/// Implementations must provide mutual exclusion: between `lock` returning and the matching
+/// `unlock`, no other `lock` on the same object returns.
+pub unsafe trait RawMutex: Send + Sync {
+    /// What `unlock` needs back (nothing for a guarded mutex; the host keeps a marker).
+    type Token;
+    /// A new, unlocked mutex.
+    fn new() -> Self;
+    /// Blocks until the mutex is held. PASSIVE_LEVEL or APC_LEVEL only.
+    fn lock(&self) -> Self::Token;
+    /// Releases the mutex.
+    ///
+    /// # Safety
+    /// The caller holds the mutex, and `token` came from the `lock` call that acquired it.
+    unsafe fn unlock(&self, token: Self::Token);
+}
+
 /// The services the miniport needs. `Clone` must be cheap (a handle or a zero-sized type): each
 /// COM object keeps its own copy.
 pub trait Platform: Clone + Send + Sync + 'static {
     /// The spin lock.
     type Lock: RawSpinLock;
+    /// The non-raising mutex that guards the engine (PASSIVE/APC_LEVEL only).
+    type Mutex: RawMutex;
     /// The current IRQL.
     fn irql(&self) -> Irql;
     /// Writes one log line. Callable at any IRQL up to DISPATCH_LEVEL; must not allocate.
@@ -159,6 +189,68 @@ impl<R: RawSpinLock, T> Drop for SpinLockGuard<'_, R, T> {
         if let Some(token) = self.token.take() {
             // SAFETY: this guard acquired the lock and `token` is what that `lock` call returned.
             unsafe { self.lock.raw.unlock(token) };
+        }
+    }
+}
+
+/// Data protected by a [`RawMutex`]: a non-raising lock for PASSIVE_LEVEL code (the engine).
+pub struct Mutex<R: RawMutex, T> {
+    raw: R,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: the mutex hands out `&mut T` to one holder at a time, so sharing it between threads is
+// sound whenever moving a `T` between threads is.
+unsafe impl<R: RawMutex, T: Send> Sync for Mutex<R, T> {}
+// SAFETY: owning the mutex owns the `T`.
+unsafe impl<R: RawMutex, T: Send> Send for Mutex<R, T> {}
+
+impl<R: RawMutex, T> Mutex<R, T> {
+    /// Wraps `data`.
+    pub fn new(data: T) -> Self {
+        Self {
+            raw: R::new(),
+            data: UnsafeCell::new(data),
+        }
+    }
+
+    /// Acquires the mutex (blocking; PASSIVE_LEVEL or APC_LEVEL only) until the guard drops.
+    pub fn lock(&self) -> MutexGuard<'_, R, T> {
+        let token = self.raw.lock();
+        MutexGuard {
+            mutex: self,
+            token: Some(token),
+        }
+    }
+}
+
+/// Holds a [`Mutex`]; releases it on drop.
+pub struct MutexGuard<'a, R: RawMutex, T> {
+    mutex: &'a Mutex<R, T>,
+    token: Option<R::Token>,
+}
+
+impl<R: RawMutex, T> Deref for MutexGuard<'_, R, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the guard exists only while the mutex is held, so no other reference to the
+        // data exists.
+        unsafe { &*self.mutex.data.get() }
+    }
+}
+
+impl<R: RawMutex, T> DerefMut for MutexGuard<'_, R, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`, and `&mut self` makes this the only borrow through the guard.
+        unsafe { &mut *self.mutex.data.get() }
+    }
+}
+
+impl<R: RawMutex, T> Drop for MutexGuard<'_, R, T> {
+    fn drop(&mut self) {
+        if let Some(token) = self.token.take() {
+            // SAFETY: this guard acquired the mutex and `token` is what that `lock` call returned.
+            unsafe { self.mutex.raw.unlock(token) };
         }
     }
 }

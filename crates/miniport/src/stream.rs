@@ -213,8 +213,10 @@ impl SynthParams {
 /// An event waiting for `Render` to hand it to the engine.
 #[derive(Clone, Copy, Debug)]
 struct PendingEvent {
-    /// Stream frame (the `Render` position axis).
-    frame: i64,
+    /// Presentation time (master clock, 100 ns), 0 = "now" (the first frame of the next render).
+    /// Turned into a stream frame when the event moves into the engine, with the sample clock of
+    /// that moment (after the latest phase correction, and after a restart of the stream axis).
+    time: i64,
     channel_group: u16,
     message: MidiMessage,
 }
@@ -270,6 +272,7 @@ pub struct Core<P: Platform> {
     references: AtomicU32,
     pub(crate) platform: P,
     pub(crate) miniport: *const MiniportObject<P>,
+    mode: crate::SynthMode,
     queue: SpinLock<P::Lock, QueueState>,
     synth: SpinLock<P::Lock, SynthState>,
 }
@@ -296,7 +299,11 @@ fn zeroed_vec<T: Copy + Default>(count: usize) -> Result<Vec<T>> {
 
 impl<P: Platform> Core<P> {
     /// A core with no pin attached. Holds one reference (the caller's) and one on `miniport`.
-    pub(crate) fn create(platform: P, miniport: *const MiniportObject<P>) -> Result<*mut Self> {
+    pub(crate) fn create(
+        platform: P,
+        miniport: *const MiniportObject<P>,
+        mode: crate::SynthMode,
+    ) -> Result<*mut Self> {
         let params = SynthParams::default();
         let parsers = new_parsers(params.channel_groups)?;
         let mut pending = VecDeque::new();
@@ -307,6 +314,7 @@ impl<P: Platform> Core<P> {
             references: AtomicU32::new(1),
             platform: platform.clone(),
             miniport,
+            mode,
             queue: SpinLock::new(QueueState {
                 pending,
                 parsers,
@@ -401,6 +409,11 @@ impl<P: Platform> Core<P> {
             let old = (queue.allocator, queue.master_clock);
             queue.allocator = allocator;
             queue.master_clock = master_clock;
+            if self.mode == crate::SynthMode::HardwareSynth {
+                // A new master clock: the next render_into maps its frame to this clock afresh.
+                let rate = queue.clock.rate();
+                queue.clock = SampleClock::new(rate);
+            }
             old
         };
         if !old_allocator.is_null() {
@@ -772,11 +785,7 @@ impl<P: Platform> Core<P> {
             return;
         };
         let group = event.usChannelGroup;
-        let frame = if event.ullPresTime100ns == 0 {
-            queue.render_end
-        } else {
-            queue.clock.ref_time_to_sample(event.ullPresTime100ns)
-        };
+        let time = event.ullPresTime100ns;
         let QueueState {
             pending,
             parsers,
@@ -790,7 +799,7 @@ impl<P: Platform> Core<P> {
         parser.feed(bytes, |message| {
             if pending.len() < pending.capacity() {
                 pending.push_back(PendingEvent {
-                    frame,
+                    time,
                     channel_group: group,
                     message,
                 });
@@ -828,24 +837,9 @@ impl<P: Platform> Core<P> {
             unsafe { core::ptr::write_bytes(buffer, 0, total_bytes) };
             return;
         };
-        // Stream frame ↔ engine frame.
-        let offset = position.saturating_sub(engine.position() as i64);
         {
             let mut queue = self.queue.lock();
-            while let Some(event) = queue.pending.front().copied() {
-                let time = event.frame.saturating_sub(offset).max(0) as u64;
-                let timed = TimedEvent {
-                    time,
-                    channel_group: event.channel_group,
-                    message: event.message,
-                };
-                if engine.schedule(timed).is_err() {
-                    queue.counters.engine_full = queue.counters.engine_full.saturating_add(1);
-                    break;
-                }
-                queue.pending.pop_front();
-            }
-            queue.render_end = position.saturating_add(i64::from(frames));
+            Self::move_pending(&mut queue, engine, position, frames);
         }
         let channels = usize::from(format.channels);
         let mut written = 0usize;
@@ -886,6 +880,73 @@ impl<P: Platform> Core<P> {
                 )
             };
         }
+    }
+
+    /// Moves every pending event into the engine (stream frames from the sample clock; "now"
+    /// events at `position`) and records `position + frames` as the end of this render. Called
+    /// with the engine lock held, under the queue lock.
+    fn move_pending(queue: &mut QueueState, engine: &mut Engine, position: i64, frames: u32) {
+        // Stream frame ↔ engine frame.
+        let offset = position.saturating_sub(engine.position() as i64);
+        while let Some(event) = queue.pending.front().copied() {
+            let frame = if event.time == 0 {
+                position
+            } else {
+                queue.clock.ref_time_to_sample(event.time)
+            };
+            let time = frame.saturating_sub(offset).max(0) as u64;
+            let timed = TimedEvent {
+                time,
+                channel_group: event.channel_group,
+                message: event.message,
+            };
+            if engine.schedule(timed).is_err() {
+                queue.counters.engine_full = queue.counters.engine_full.saturating_add(1);
+                break;
+            }
+            queue.pending.pop_front();
+        }
+        queue.render_end = position.saturating_add(i64::from(frames));
+    }
+
+    /// [`crate::HardwareSynth::render_into`]: 48 kHz interleaved stereo `f32` at stream frame
+    /// `position`; drives the sample clock from `position` and the master clock (no
+    /// `SyncToMaster` in the hardware-synth mode). PASSIVE_LEVEL.
+    pub(crate) fn render_into(&self, position: u64, out: &mut [f32]) {
+        let position = i64::try_from(position).unwrap_or(i64::MAX);
+        let master_now = self.master_time();
+        let mut synth = self.synth.lock();
+        let channels = synth
+            .format
+            .map_or(usize::from(crate::hardware::CHANNELS), |format| {
+                usize::from(format.channels)
+            })
+            .max(1);
+        let frames = out.len().checked_div(channels).unwrap_or(0);
+        let samples = frames.saturating_mul(channels);
+        let (body, tail) = out.split_at_mut(samples.min(out.len()));
+        tail.fill(0.0);
+        let Some(engine) = synth.engine.as_mut() else {
+            body.fill(0.0);
+            return;
+        };
+        let frames = u32::try_from(frames).unwrap_or(u32::MAX);
+        {
+            let mut queue = self.queue.lock();
+            if queue.clock.started() && position != queue.render_end {
+                // The stream axis restarted or skipped: map `position` to now afresh.
+                let rate = queue.clock.rate();
+                queue.clock = SampleClock::new(rate);
+            }
+            queue.clock.sync_frame(master_now, position);
+            Self::move_pending(&mut queue, engine, position, frames);
+        }
+        engine.render_f32(body);
+    }
+
+    /// Whether the MIDI pin is in `KSSTATE_RUN`.
+    pub(crate) fn midi_running(&self) -> bool {
+        self.queue.lock().midi_state == KSSTATE_RUN
     }
 
     /// `ISynthSinkDMus::SyncToMaster`.

@@ -21,7 +21,7 @@ pub mod platform;
 pub mod unpack;
 
 pub use harness::{CallFailed, Harness, SampleFormat, Target};
-pub use platform::{GuardedAllocator, HostPlatform, HostSpinLock, current_irql, raise_irql};
+pub use platform::{GuardedAllocator, HostMutex, HostPlatform, HostSpinLock, current_irql, raise_irql};
 
 use dls::model::Collection;
 use miniport::properties::{KSPROPERTY_DMKSYNTH_INTERPOLATION, KSPROPSETID_DMKSYNTH};

@@ -7,7 +7,7 @@
 //! thread's simulated IRQL was DISPATCH_LEVEL or higher (the kernel rule: none at all), and
 //! [`live_allocations`] / [`live_bytes`] give the balance for leak checks.
 
-use miniport::platform::{CallerBuffer, CaptureError, Irql, LogLevel, Platform, RawSpinLock};
+use miniport::platform::{CallerBuffer, CaptureError, Irql, LogLevel, Platform, RawMutex, RawSpinLock};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fmt;
@@ -161,6 +161,54 @@ unsafe impl RawSpinLock for HostSpinLock {
     }
 }
 
+/// A non-raising mutex (the kernel's `KGUARDED_MUTEX`): taking it leaves the simulated IRQL as it
+/// is, and taking it above APC_LEVEL panics, so any test path that would take the engine lock at
+/// DISPATCH_LEVEL (e.g. from `PutMessage`) fails. Waiters yield instead of spinning hot (the
+/// kernel's waiters sleep).
+pub struct HostMutex {
+    held: AtomicBool,
+}
+
+static MUTEX_ACQUISITIONS: AtomicU64 = AtomicU64::new(0);
+
+/// How many times any [`HostMutex`] was acquired since the process started (lets a test prove a
+/// path really took the engine mutex).
+pub fn mutex_acquisitions() -> u64 {
+    MUTEX_ACQUISITIONS.load(Ordering::SeqCst)
+}
+
+// SAFETY: `lock` returns only after swapping `held` from false to true (acquire), `unlock` stores
+// false (release): mutual exclusion between them.
+unsafe impl RawMutex for HostMutex {
+    type Token = ();
+
+    fn new() -> Self {
+        Self {
+            held: AtomicBool::new(false),
+        }
+    }
+
+    fn lock(&self) {
+        assert!(
+            current_irql() <= Irql::APC,
+            "non-raising mutex taken at IRQL {:?} (must be PASSIVE or APC)",
+            current_irql()
+        );
+        while self
+            .held
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            std::thread::yield_now();
+        }
+        MUTEX_ACQUISITIONS.fetch_add(1, Ordering::Relaxed);
+    }
+
+    unsafe fn unlock(&self, _token: ()) {
+        self.held.store(false, Ordering::Release);
+    }
+}
+
 /// The host platform: zero-sized, copied into every COM object of the miniport.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HostPlatform;
@@ -173,6 +221,7 @@ fn process_start() -> Instant {
 
 impl Platform for HostPlatform {
     type Lock = HostSpinLock;
+    type Mutex = HostMutex;
 
     fn irql(&self) -> Irql {
         current_irql()

@@ -1,0 +1,95 @@
+//! [`HardwareSynth`]: the adapter's handle on the one synth instance of a miniport created in
+//! [`SynthMode::HardwareSynth`](crate::SynthMode::HardwareSynth) (issue 9, ADR 002).
+//!
+//! In that mode nothing calls `ISynthSinkDMus::Render` or `SyncToMaster`: the adapter's render
+//! thread (crate `wavert`, its `Pump`) calls [`HardwareSynth::render_into`] with the capture
+//! stream's frame position, and that call both renders and drives the MIDI stream's mapping
+//! between reference time (the master clock the events are stamped with) and stream frames.
+//! Every MIDI stream the port opens on the filter feeds this same instance.
+
+use crate::platform::Platform;
+use crate::stream::Core;
+use core::ptr::NonNull;
+use synth::Engine;
+
+/// Sample rate of the hardware-synth engine (and of [`HardwareSynth::render_into`]'s output).
+pub const SAMPLE_RATE: u32 = 48_000;
+/// Channels of [`HardwareSynth::render_into`]'s output (interleaved left, right).
+pub const CHANNELS: u16 = 2;
+
+/// A counted handle on the miniport's synth instance: `Clone` takes a reference, `Drop` releases
+/// it. The instance (and the miniport object, which it references) lives while any handle or
+/// stream does; the adapter drops its handles when it tears the device down.
+pub struct HardwareSynth<P: Platform> {
+    core: NonNull<Core<P>>,
+}
+
+// SAFETY: the core is reference-counted with atomics and all its state is behind its locks; its
+// methods are callable from any thread (each documents its IRQL).
+unsafe impl<P: Platform> Send for HardwareSynth<P> {}
+// SAFETY: as above: `&HardwareSynth` only reaches the core's lock-protected methods.
+unsafe impl<P: Platform> Sync for HardwareSynth<P> {}
+
+impl<P: Platform> HardwareSynth<P> {
+    /// Wraps `core`, taking over one reference the caller owns.
+    ///
+    /// # Safety
+    /// `core` is a live core and the caller hands over one of its references.
+    pub(crate) unsafe fn from_reference(core: NonNull<Core<P>>) -> Self {
+        Self { core }
+    }
+
+    fn core(&self) -> &Core<P> {
+        // SAFETY: this handle owns a reference, so the core is alive.
+        unsafe { self.core.as_ref() }
+    }
+
+    /// Renders `out.len() / 2` frames of 48 kHz interleaved stereo `f32` (an odd last sample is
+    /// zeroed). `position` is the stream frame of `out`'s first frame: the axis MIDI is timed on.
+    /// Before rendering it maps that frame to the master clock's time now (the phase lock of
+    /// `SyncToMaster`, so the stream's reference time follows the renderer's frames) and moves the
+    /// pending MIDI events into the engine at their frames. A `position` that does not continue
+    /// the previous call's end (a capture stream that restarted, skipped frames) restarts the
+    /// mapping at `position`.
+    ///
+    /// PASSIVE_LEVEL (the render thread): takes the engine mutex, and the queue spin lock only
+    /// for the moment it moves events. No allocation, no free.
+    pub fn render_into(&self, position: u64, out: &mut [f32]) {
+        self.core().render_into(position, out);
+    }
+
+    /// Whether a MIDI pin on this synth is in `KSSTATE_RUN`: the renderer must keep ticking then,
+    /// even if nobody records the capture endpoint (so that notes end and time moves on).
+    /// Any IRQL ≤ DISPATCH_LEVEL (takes only the queue spin lock).
+    pub fn midi_running(&self) -> bool {
+        self.core().midi_running()
+    }
+
+    /// Runs `f` on the engine under the engine mutex; `None` if the engine is gone (never, in this
+    /// mode, unless a rebuild failed). PASSIVE_LEVEL. `f` may allocate (it runs at PASSIVE_LEVEL
+    /// under a non-raising lock) but blocks rendering while it runs: the adapter uses it once at
+    /// start to install the default collection (`wavert::collection::install`).
+    pub fn with_engine<R>(&self, f: impl FnOnce(&mut Engine) -> R) -> Option<R> {
+        self.core().with_engine(f)
+    }
+}
+
+impl<P: Platform> Clone for HardwareSynth<P> {
+    fn clone(&self) -> Self {
+        self.core().add_ref();
+        Self { core: self.core }
+    }
+}
+
+impl<P: Platform> Drop for HardwareSynth<P> {
+    fn drop(&mut self) {
+        // SAFETY: this handle owns one reference, given up here.
+        unsafe { Core::release(self.core.as_ptr()) };
+    }
+}
+
+impl<P: Platform> core::fmt::Debug for HardwareSynth<P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HardwareSynth").field("core", &self.core).finish()
+    }
+}
