@@ -22,6 +22,15 @@ pub trait SharedSynth: Sync {
     /// render thread (the host tests call it from any thread): must not allocate or panic; may wait
     /// for the engine's (non-raising) lock.
     fn render_into(&self, position: u64, out: &mut [f32]);
+
+    /// Whether the MIDI pin is in KSSTATE_RUN: then the render thread must keep the engine moving
+    /// even when nobody records the capture endpoint (it renders into scratch and discards, so
+    /// that voices end and queued events drain; [`crate::pump::Pump::tick`]). Callable at
+    /// PASSIVE_LEVEL with the capture stream's mutex held; must not block for long. Default:
+    /// never (a synth without a MIDI pin).
+    fn midi_running(&self) -> bool {
+        false
+    }
 }
 
 /// Silence: what the capture endpoint records when no engine is attached.
@@ -31,5 +40,17 @@ pub struct Silence;
 impl SharedSynth for Silence {
     fn render_into(&self, _position: u64, out: &mut [f32]) {
         out.fill(0.0);
+    }
+}
+
+/// The miniport's hardware-synth instance: the synth the adapter hands to
+/// [`crate::new_wavert_miniport`] in hardware-synth mode.
+impl<P: miniport::Platform> SharedSynth for miniport::HardwareSynth<P> {
+    fn render_into(&self, position: u64, out: &mut [f32]) {
+        miniport::HardwareSynth::render_into(self, position, out);
+    }
+
+    fn midi_running(&self) -> bool {
+        miniport::HardwareSynth::midi_running(self)
     }
 }

@@ -107,9 +107,11 @@ impl CaptureStream {
         if self.writer.is_some() {
             return Err(StreamError::BufferExists);
         }
+        // Polling (0) or a single notification: assume the audio engine reads half a buffer at a
+        // time, so that the lead can be more than one frame (`lead + period ≤ buffer`).
         let config = WriterConfig::for_buffer(
             buffer_frames,
-            notification_count.max(1),
+            notification_count.max(2),
             self.format,
             self.wanted_lead,
         );
@@ -287,6 +289,9 @@ mod tests {
         assert!(stream.stats().is_none());
         assert_eq!(stream.total_underruns(), 1);
         stream.allocate(480, 0).unwrap();
+        // Polling: the engine is assumed to read half a buffer at a time, so the lead (240 asked)
+        // is capped at 240 = 480 − 240, not at 1 frame.
+        assert_eq!(stream.writer().unwrap().config().lead_frames, 240);
         assert_eq!(stream.format(), SampleFormat::Pcm16);
         assert_eq!(stream.state(), KSSTATE_STOP);
     }
