@@ -1,5 +1,7 @@
-//! One synth instance per filter: the [`Core`] shared by the MIDI render stream and the wave sink
-//! stream (PutMessage → pending ring → Render → engine; downloads; parameters; the sink clock).
+//! One synth instance: the [`Core`] shared by the MIDI render stream and the wave sink stream
+//! (classic mode, one core per filter instance) or by every MIDI stream and the adapter's render
+//! thread (hardware-synth mode, one core per miniport): PutMessage → pending ring → Render or
+//! `render_into` → engine; downloads; parameters; the sample clock.
 //!
 //! `NewStream` is called once per pin; both calls land on the same [`Core`] (the miniport pairs
 //! them). Each pin gets its own COM object ([`crate::pin::PinObject`]) so that `IMXF::SetState`
@@ -7,14 +9,16 @@
 //! Both pin objects lead to the same core; each holds one reference on the core, the core one on
 //! the miniport.
 //!
-//! Locks (spin locks, raising to DISPATCH_LEVEL; order: `synth` before `queue`):
-//! * `queue`: the pending-event ring, the MIDI parsers, the sample clock, the allocator and
-//!   master clock pointers and the pin states. `PutMessage` takes only this one, briefly.
-//! * `synth`: the engine, the output format and the scratch buffers. `Render` and property
-//!   handlers take it; `Render` takes `queue` inside it to move pending events into the engine.
-//!
-//! Nothing allocates or frees under either lock: engines, parsers and downloads are built before
-//! and dropped after.
+//! Locks (ADR 005; order: `synth` before `queue`):
+//! * `queue`, a spin lock (raises to DISPATCH_LEVEL): the pending-event ring, the MIDI parsers,
+//!   the sample clock, the allocator and master clock pointers and the pin states. `PutMessage`
+//!   (DISPATCH_LEVEL) takes only this one, briefly. Nothing allocates or frees under it.
+//! * `synth`, a non-raising mutex (PASSIVE_LEVEL only; kernel `KGUARDED_MUTEX`): the engine, the
+//!   output format and the scratch buffers. `Render`, `render_into`, `SetState` and the property
+//!   handlers take it; a render takes `queue` inside it to move pending events into the engine.
+//!   Rendering therefore runs at PASSIVE_LEVEL, and a download that finds the bank full grows it
+//!   under this mutex. Engines, parsers and downloads are still built before and dropped after it
+//!   where that is easy, to keep renders from waiting.
 
 use crate::clock::SampleClock;
 use crate::com::{allocator_put_message, clock_get_time, com_add_ref, com_release, free_box, try_box};
@@ -23,7 +27,7 @@ use crate::error::{MiniportError, Result};
 use crate::log;
 use crate::miniport::MiniportObject;
 use crate::pin::Pin;
-use crate::platform::{Platform, SpinLock};
+use crate::platform::{Mutex, Platform, SpinLock};
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use core::mem::size_of;
@@ -46,6 +50,8 @@ pub const CHUNK_FRAMES: usize = 1024;
 pub const MAX_CHANNEL_GROUPS: u32 = 1000;
 /// Most voices.
 pub const MAX_VOICES: u32 = 1000;
+/// Download slots added to each of the bank's tables when one is full.
+pub const BANK_GROWTH: usize = 64;
 /// Longest event chain walked in one `PutMessage` (a guard against a corrupt, cyclic chain).
 pub const MAX_CHAIN: u32 = 1 << 20;
 
@@ -274,7 +280,7 @@ pub struct Core<P: Platform> {
     pub(crate) miniport: *const MiniportObject<P>,
     mode: crate::SynthMode,
     queue: SpinLock<P::Lock, QueueState>,
-    synth: SpinLock<P::Lock, SynthState>,
+    synth: Mutex<P::Mutex, SynthState>,
 }
 
 fn new_parsers(channel_groups: u32) -> Result<Vec<StreamParser>> {
@@ -326,7 +332,7 @@ impl<P: Platform> Core<P> {
                 wave_state: KSSTATE_STOP,
                 counters: StreamCounters::default(),
             }),
-            synth: SpinLock::new(SynthState {
+            synth: Mutex::new(SynthState {
                 engine: None,
                 format: None,
                 params,
@@ -610,56 +616,46 @@ impl<P: Platform> Core<P> {
         let id = match &download {
             Download::Wave(id, _) | Download::Instrument(id, _) => *id,
         };
-        let mut download = download;
-        for _attempt in 0..2 {
-            let outcome = {
-                let mut synth = self.synth.lock();
-                let result = match synth.engine.as_mut() {
-                    None => Err((MiniportError::InvalidState, Some(download))),
-                    Some(engine) => match engine.install(download) {
-                        Ok(()) => Ok(()),
-                        Err((error, back)) => Err((MiniportError::Engine(error), Some(back))),
-                    },
-                };
-                if result.is_ok() {
-                    synth.downloads = synth.downloads.saturating_add(1);
-                }
-                result
+        let outcome = {
+            let mut guard = self.synth.lock();
+            let synth = &mut *guard;
+            let result = match synth.engine.as_mut() {
+                None => Err((MiniportError::InvalidState, Some(download))),
+                Some(engine) => Self::install(engine, download),
             };
-            match outcome {
-                Ok(()) => return Ok(id),
-                Err((MiniportError::Engine(EngineError::BankFull), Some(back))) => {
-                    download = back;
-                    self.grow_bank()?;
-                }
-                Err((error, back)) => {
-                    drop(back);
-                    return Err(error);
-                }
+            if result.is_ok() {
+                synth.downloads = synth.downloads.saturating_add(1);
+            }
+            result
+        };
+        match outcome {
+            Ok(()) => Ok(id),
+            Err((error, back)) => {
+                // A download handed back is freed here, outside the lock.
+                drop(back);
+                Err(error)
             }
         }
-        Err(MiniportError::Engine(EngineError::BankFull))
     }
 
-    /// Takes the engine out of the lock (Render outputs silence meanwhile), grows its bank, puts it
-    /// back.
-    fn grow_bank(&self) -> Result<()> {
-        let taken = self.synth.lock().engine.take();
-        let Some(mut engine) = taken else {
-            return Err(MiniportError::InvalidState);
-        };
-        let result = engine.reserve_bank(64).map_err(MiniportError::Engine);
-        let leftover = {
-            let mut synth = self.synth.lock();
-            if synth.engine.is_none() {
-                synth.engine = Some(engine);
-                None
-            } else {
-                Some(engine)
-            }
-        };
-        drop(leftover);
-        result
+    /// Installs `download`, growing the bank's slot tables first if they are full. Runs under the
+    /// engine mutex at PASSIVE_LEVEL, where allocating is legal: a render waits for the growth
+    /// (microseconds to a millisecond) instead of finding no engine, and no UNLOAD, property SET
+    /// or other download can run between the growth and the install.
+    fn install(
+        engine: &mut Engine,
+        download: Download,
+    ) -> core::result::Result<(), (MiniportError, Option<Download>)> {
+        match engine.install(download) {
+            Ok(()) => Ok(()),
+            Err((EngineError::BankFull, back)) => match engine.reserve_bank(BANK_GROWTH) {
+                Ok(()) => engine
+                    .install(back)
+                    .map_err(|(error, back)| (MiniportError::Engine(error), Some(back))),
+                Err(error) => Err((MiniportError::Engine(error), Some(back))),
+            },
+            Err((error, back)) => Err((MiniportError::Engine(error), Some(back))),
+        }
     }
 
     /// Unloads a download by id.

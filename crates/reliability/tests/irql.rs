@@ -1,13 +1,17 @@
 //! IRQL discipline on the host platform: PutMessage runs at (simulated) DISPATCH_LEVEL as the port
 //! calls it, and nothing the miniport does there allocates; the detectors themselves are shown to
 //! fire (a test that cannot fail is a defect); paged-only work (capturing a caller's buffer) is
-//! refused above PASSIVE_LEVEL; a spin lock above DISPATCH_LEVEL is a failure.
+//! refused above PASSIVE_LEVEL; a spin lock above DISPATCH_LEVEL is a failure; the engine's
+//! non-raising mutex (ADR 005) leaves the IRQL at PASSIVE_LEVEL, is refused at DISPATCH_LEVEL,
+//! and nothing at DISPATCH_LEVEL (PutMessage, the sample/reference-time conversions) takes it.
 //!
 //! Process-wide counters: this file is its own test binary and its tests serialise on a mutex.
 #![allow(clippy::all, clippy::undocumented_unsafe_blocks, missing_docs)]
 
-use miniport::platform::{CallerBuffer, CaptureError, Irql, Platform, RawSpinLock};
-use portcls_host::platform::{HostSpinLock, current_irql, dispatch_allocations};
+use miniport::platform::{CallerBuffer, CaptureError, Irql, Platform, RawMutex, RawSpinLock};
+use portcls_host::platform::{
+    HostMutex, HostSpinLock, current_irql, dispatch_allocations, mutex_acquisitions,
+};
 use portcls_host::unpack::MidiEvent;
 use portcls_host::{GuardedAllocator, HostPlatform, raise_irql};
 use portcls_sys::*;
@@ -130,4 +134,62 @@ fn spin_lock_above_dispatch_fails_the_test() {
         "taking a spin lock above DISPATCH_LEVEL must fail"
     );
     assert_eq!(current_irql(), Irql::PASSIVE);
+}
+
+#[test]
+fn engine_mutex_does_not_raise_and_is_refused_at_dispatch() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mutex = HostMutex::new();
+    let before = mutex_acquisitions();
+    mutex.lock();
+    assert_eq!(
+        current_irql(),
+        Irql::PASSIVE,
+        "a guarded mutex does not raise the IRQL"
+    );
+    unsafe { mutex.unlock(()) };
+    assert_eq!(mutex_acquisitions() - before, 1);
+    let result = std::panic::catch_unwind(|| {
+        let _dispatch = raise_irql(Irql::DISPATCH);
+        let mutex = HostMutex::new();
+        mutex.lock();
+        unsafe { mutex.unlock(()) };
+    });
+    assert!(
+        result.is_err(),
+        "taking the engine mutex at DISPATCH_LEVEL must fail"
+    );
+    assert_eq!(current_irql(), Irql::PASSIVE);
+}
+
+/// PutMessage (DISPATCH_LEVEL) and the time conversions (callable at DISPATCH_LEVEL) never take
+/// the engine mutex; Render and a download (PASSIVE_LEVEL) do, which shows the counter is live.
+#[test]
+fn nothing_at_dispatch_takes_the_engine_mutex() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut filter = Filter::open(&NoArm, Setup::default()).unwrap();
+    let before = mutex_acquisitions();
+    filter
+        .download_all(&NoArm, &download_buffers(&tiny_collection(), 1))
+        .unwrap();
+    assert!(mutex_acquisitions() > before, "a download takes the engine mutex");
+    let mut rng = Rng::new(11);
+    for _ in 0..50 {
+        let events = random_midi(&mut rng, 30, 2, filter.now());
+        let before = mutex_acquisitions();
+        assert_eq!(filter.send(&NoArm, &events), STATUS_SUCCESS);
+        {
+            let _dispatch = raise_irql(Irql::DISPATCH);
+            let time = filter.harness.sample_to_ref_time(filter.position);
+            assert_eq!(filter.harness.ref_time_to_sample(time), filter.position);
+        }
+        assert_eq!(
+            mutex_acquisitions(),
+            before,
+            "PutMessage or a time conversion took the engine mutex"
+        );
+        filter.render(&NoArm, 480);
+        assert!(mutex_acquisitions() > before, "Render takes the engine mutex");
+    }
+    filter.close(&NoArm).assert_balanced();
 }
