@@ -411,7 +411,9 @@ impl<P: Platform> MiniportObject<P> {
             }
             Some(format) => core_ref.attach_wave(format),
         };
-        let result = attached.and_then(|()| PinObject::create(core, pin));
+        let stream_allocator = if pin == Pin::Midi { allocator } else { null_mut() };
+        // SAFETY: the allocator is null (wave pin) or checked non-null and live by contract.
+        let result = attached.and_then(|()| unsafe { PinObject::create(core, pin, stream_allocator) });
         if result.is_err() {
             self.unclaim(core, pin);
         }

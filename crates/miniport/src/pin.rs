@@ -3,16 +3,22 @@
 //!
 //! Both pins answer `IUnknown`, `IMXF` and `ISynthSinkDMus` with the same vtable; what differs is
 //! the [`Pin`] each object stands for, so that `IMXF::SetState` changes that pin's state only.
+//! A MIDI pin object also keeps (AddRefs) its stream's allocator, where `PutMessage` returns the
+//! events: in the hardware-synth mode several MIDI streams feed one core.
 
-use crate::com::{ComObject, MAGIC_STREAM, ObjectHeader, add_ref, free_box, query_interface, try_box};
+use crate::com::{
+    ComObject, MAGIC_STREAM, ObjectHeader, add_ref, com_add_ref, com_release, free_box, query_interface,
+    try_box,
+};
 use crate::error::{MiniportError, Result};
 use crate::log;
 use crate::platform::{Irql, Platform};
 use crate::properties::PropertyCall;
 use crate::stream::Core;
+use core::sync::atomic::{AtomicI32, Ordering};
 use portcls_sys::{
     BOOL, GUID, IID_IMXF, IID_ISynthSinkDMus, IID_IUnknown, ISynthSinkDMus, ISynthSinkDMusVtbl, KSSTATE,
-    NTSTATUS, PDMUS_KERNEL_EVENT, PMXF, STATUS_SUCCESS, ULONG,
+    KSSTATE_RUN, KSSTATE_STOP, NTSTATUS, PAllocatorMXF, PDMUS_KERNEL_EVENT, PMXF, STATUS_SUCCESS, ULONG,
 };
 
 /// Which pin a [`PinObject`] stands for.
@@ -30,6 +36,10 @@ pub struct PinObject<P: Platform> {
     header: ObjectHeader,
     pin: Pin,
     core: *const Core<P>,
+    /// The MIDI stream's allocator (AddRef'ed; null for the wave pin).
+    allocator: PAllocatorMXF,
+    /// This pin's KS state (written under the core's engine mutex in `SetState`).
+    state: AtomicI32,
 }
 
 // SAFETY: `#[repr(C)]` with the header as its first field.
@@ -53,8 +63,16 @@ impl<P: Platform> PinObject<P> {
         RefTimeToSample: Self::ref_time_to_sample,
     };
 
-    /// A pin object on `core` (takes a core reference). One COM reference.
-    pub(crate) fn create(core: *const Core<P>, pin: Pin) -> Result<*mut Self> {
+    /// A pin object on `core` (takes a core reference and one on `allocator` when not null), in
+    /// `KSSTATE_STOP`. One COM reference.
+    ///
+    /// # Safety
+    /// `allocator` is null or a live `IAllocatorMXF`.
+    pub(crate) unsafe fn create(
+        core: *const Core<P>,
+        pin: Pin,
+        allocator: PAllocatorMXF,
+    ) -> Result<*mut Self> {
         let object = try_box(Self {
             header: ObjectHeader::new(
                 (&Self::VTABLE as *const ISynthSinkDMusVtbl).cast(),
@@ -63,7 +81,13 @@ impl<P: Platform> PinObject<P> {
             ),
             pin,
             core,
+            allocator,
+            state: AtomicI32::new(KSSTATE_STOP),
         })?;
+        if !allocator.is_null() {
+            // SAFETY: a live COM object by the caller's contract.
+            unsafe { com_add_ref(allocator) };
+        }
         // SAFETY: the caller holds a reference on the core.
         unsafe { (*core).add_ref() };
         Ok(object)
@@ -100,7 +124,14 @@ impl<P: Platform> PinObject<P> {
         if remaining == 0 {
             // SAFETY: last reference: the object is still allocated and only ours.
             let this = unsafe { &*object };
-            let (core, pin) = (this.core, this.pin);
+            let (core, pin, allocator) = (this.core, this.pin, this.allocator);
+            let state = this.state.swap(KSSTATE_STOP, Ordering::Relaxed);
+            if state != KSSTATE_STOP {
+                // Closed without a STOP: stop it now, so that its notes end and it stops counting
+                // as running.
+                // SAFETY: this pin object still holds its core reference.
+                unsafe { (*core).set_state(pin, object as usize, state, KSSTATE_STOP) };
+            }
             // SAFETY: this pin object still holds its core reference.
             let miniport = unsafe { (*core).miniport };
             // The pin is closed: a new stream for it may pair with this core's other half.
@@ -108,6 +139,10 @@ impl<P: Platform> PinObject<P> {
             unsafe { (*miniport).unclaim(core, pin) };
             // SAFETY: made by try_box in `create`; last reference.
             unsafe { free_box(object) };
+            if !allocator.is_null() {
+                // SAFETY: the reference taken in `create`.
+                unsafe { com_release(allocator) };
+            }
             // SAFETY: the reference taken in `create`.
             unsafe { Core::release(core) };
         }
@@ -119,10 +154,15 @@ impl<P: Platform> PinObject<P> {
     /// # Safety
     /// `this` is a live pin object.
     unsafe extern "system" fn set_state(this: *mut ISynthSinkDMus, state: KSSTATE) -> NTSTATUS {
+        if !(KSSTATE_STOP..=KSSTATE_RUN).contains(&state) {
+            return MiniportError::InvalidParameter.ntstatus();
+        }
         // SAFETY: live object.
-        let pin = unsafe { (*this.cast::<Self>()).pin };
+        let object = unsafe { &*this.cast::<Self>() };
+        // KS serialises the state changes of one pin; the core counts the transitions.
+        let previous = object.state.swap(state, Ordering::Relaxed);
         // SAFETY: live object.
-        unsafe { Self::core(this) }.set_state(pin, state)
+        unsafe { Self::core(this) }.set_state(object.pin, this as usize, previous, state)
     }
 
     /// `IMXF::PutMessage` (DISPATCH_LEVEL): takes the chain, parses it, returns every event to the
@@ -136,8 +176,11 @@ impl<P: Platform> PinObject<P> {
         if core.platform.irql() > Irql::DISPATCH {
             log!(core.platform, Error, "PutMessage above DISPATCH_LEVEL");
         }
-        // SAFETY: the chain is the caller's to hand over.
-        unsafe { core.put_message(event) }
+        // SAFETY: live object.
+        let allocator = unsafe { (*this.cast::<Self>()).allocator };
+        // SAFETY: the chain is the caller's to hand over; the allocator is the pin's (or null,
+        // on a wave pin: then the core refuses and logs).
+        unsafe { core.put_message(event, allocator, this as usize) }
     }
 
     /// `IMXF::ConnectOutput` (PASSIVE_LEVEL): a render stream has no output; succeeds and does

@@ -223,6 +223,8 @@ struct PendingEvent {
     /// Turned into a stream frame when the event moves into the engine, with the sample clock of
     /// that moment (after the latest phase correction, and after a restart of the stream axis).
     time: i64,
+    /// The pin object that sent it (its address), so that a STOP drops only that pin's events.
+    source: usize,
     channel_group: u16,
     message: MidiMessage,
 }
@@ -252,10 +254,12 @@ struct QueueState {
     clock: SampleClock,
     /// Stream frame after the last `Render` (= the next frame to be rendered).
     render_end: i64,
+    /// The latest MIDI stream's allocator: where `PutMessage` on a pin without its own (the wave
+    /// pin) returns events.
     allocator: PAllocatorMXF,
     master_clock: PMASTERCLOCK,
-    midi_state: KSSTATE,
-    wave_state: KSSTATE,
+    /// MIDI pins in `KSSTATE_RUN` (hardware-synth mode may have several).
+    midi_running: u32,
     counters: StreamCounters,
 }
 
@@ -328,8 +332,7 @@ impl<P: Platform> Core<P> {
                 render_end: 0,
                 allocator: null_mut(),
                 master_clock: null_mut(),
-                midi_state: KSSTATE_STOP,
-                wave_state: KSSTATE_STOP,
+                midi_running: 0,
                 counters: StreamCounters::default(),
             }),
             synth: Mutex::new(SynthState {
@@ -401,7 +404,11 @@ impl<P: Platform> Core<P> {
         unsafe { MiniportObject::release_raw(miniport) };
     }
 
-    /// `NewStream(DMUS_STREAM_MIDI_RENDER)`: takes (AddRefs) the allocator and master clock.
+    /// `NewStream(DMUS_STREAM_MIDI_RENDER)`: takes (AddRefs) the allocator (the fallback for
+    /// pins without their own; each MIDI pin object keeps its stream's) and the port's master
+    /// clock, the time base of the events' presentation times. Every MIDI stream of a port brings
+    /// the same clock; a different one replaces the old and, in the hardware-synth mode, restarts
+    /// the mapping of reference time to stream frames.
     ///
     /// # Safety
     /// Both pointers are valid COM objects.
@@ -412,15 +419,14 @@ impl<P: Platform> Core<P> {
         unsafe { com_add_ref(master_clock) };
         let (old_allocator, old_clock) = {
             let mut queue = self.queue.lock();
-            let old = (queue.allocator, queue.master_clock);
-            queue.allocator = allocator;
-            queue.master_clock = master_clock;
-            if self.mode == crate::SynthMode::HardwareSynth {
+            let old_allocator = core::mem::replace(&mut queue.allocator, allocator);
+            let old_clock = core::mem::replace(&mut queue.master_clock, master_clock);
+            if self.mode == crate::SynthMode::HardwareSynth && old_clock != master_clock {
                 // A new master clock: the next render_into maps its frame to this clock afresh.
                 let rate = queue.clock.rate();
                 queue.clock = SampleClock::new(rate);
             }
-            old
+            (old_allocator, old_clock)
         };
         if !old_allocator.is_null() {
             // SAFETY: the reference this core held.
@@ -675,12 +681,19 @@ impl<P: Platform> Core<P> {
         result.map(drop)
     }
 
-    /// The core's data path: `IMXF::PutMessage` (DISPATCH_LEVEL). Returns the whole chain to the
-    /// allocator.
+    /// The core's data path: `IMXF::PutMessage` (DISPATCH_LEVEL) of the pin object `source`.
+    /// Returns the whole chain to `allocator` (the pin's), or when that is null to the latest MIDI
+    /// stream's.
     ///
     /// # Safety
-    /// `head` is null or a chain of events the port owns and hands over (valid until returned).
-    pub(crate) unsafe fn put_message(&self, head: PDMUS_KERNEL_EVENT) -> NTSTATUS {
+    /// `head` is null or a chain of events the port owns and hands over (valid until returned);
+    /// `allocator` is null or the pin's live allocator.
+    pub(crate) unsafe fn put_message(
+        &self,
+        head: PDMUS_KERNEL_EVENT,
+        allocator: PAllocatorMXF,
+        source: usize,
+    ) -> NTSTATUS {
         if head.is_null() {
             return STATUS_SUCCESS;
         }
@@ -727,7 +740,7 @@ impl<P: Platform> Core<P> {
                         current.pNextEvt = package;
                     }
                 } else {
-                    Self::record(queue, current);
+                    Self::record(queue, current, source);
                 }
                 event = current.pNextEvt;
             }
@@ -748,7 +761,11 @@ impl<P: Platform> Core<P> {
                     after.bad_group.saturating_sub(before.bad_group)
                 );
             }
-            queue.allocator
+            if allocator.is_null() {
+                queue.allocator
+            } else {
+                allocator
+            }
         };
         if allocator.is_null() {
             log!(
@@ -758,13 +775,13 @@ impl<P: Platform> Core<P> {
             );
             return MiniportError::InvalidParameter.ntstatus();
         }
-        // SAFETY: the allocator is AddRef'ed by this core; PutMessage on it takes the chain back
+        // SAFETY: the allocator is AddRef'ed by the pin or this core; PutMessage on it takes the chain back
         // (the allocator is always the last destination).
         unsafe { allocator_put_message(allocator, head) }
     }
 
     /// Parses one (non-package) event's bytes into the pending ring.
-    fn record(queue: &mut QueueState, event: &DMUS_KERNEL_EVENT) {
+    fn record(queue: &mut QueueState, event: &DMUS_KERNEL_EVENT, source: usize) {
         // SAFETY: the port fills the union truthfully: inline bytes for short events, a pointer
         // to `cbEvent` bytes for long ones, valid until the event goes back to the allocator.
         let bytes = if event.is_short() {
@@ -796,6 +813,7 @@ impl<P: Platform> Core<P> {
             if pending.len() < pending.capacity() {
                 pending.push_back(PendingEvent {
                     time,
+                    source,
                     channel_group: group,
                     message,
                 });
@@ -940,9 +958,9 @@ impl<P: Platform> Core<P> {
         engine.render_f32(body);
     }
 
-    /// Whether the MIDI pin is in `KSSTATE_RUN`.
+    /// Whether a MIDI pin is in `KSSTATE_RUN`.
     pub(crate) fn midi_running(&self) -> bool {
-        self.queue.lock().midi_state == KSSTATE_RUN
+        self.queue.lock().midi_running != 0
     }
 
     /// `ISynthSinkDMus::SyncToMaster`.
@@ -967,22 +985,25 @@ impl<P: Platform> Core<P> {
         self.queue.lock().clock.ref_time_to_sample(time)
     }
 
-    /// `IMXF::SetState` for one pin.
-    pub(crate) fn set_state(&self, pin: Pin, state: KSSTATE) -> NTSTATUS {
-        if !(KSSTATE_STOP..=KSSTATE_RUN).contains(&state) {
-            return MiniportError::InvalidParameter.ntstatus();
-        }
+    /// `IMXF::SetState` of the pin object `source` (a `pin`), from `previous` to `state` (both
+    /// valid KS states; the pin object keeps its own state). PASSIVE_LEVEL.
+    pub(crate) fn set_state(&self, pin: Pin, source: usize, previous: KSSTATE, state: KSSTATE) -> NTSTATUS {
         let mut synth = self.synth.lock();
         let mut queue = self.queue.lock();
-        let previous = match pin {
-            Pin::Midi => core::mem::replace(&mut queue.midi_state, state),
-            Pin::Wave => core::mem::replace(&mut queue.wave_state, state),
-        };
+        if pin == Pin::Midi {
+            if previous != KSSTATE_RUN && state == KSSTATE_RUN {
+                queue.midi_running = queue.midi_running.saturating_add(1);
+            } else if previous == KSSTATE_RUN && state != KSSTATE_RUN {
+                queue.midi_running = queue.midi_running.saturating_sub(1);
+            }
+        }
         if state == KSSTATE_STOP && previous != KSSTATE_STOP {
             match pin {
                 Pin::Midi => {
-                    // The client stopped: nothing it sent may keep sounding or stay queued.
-                    queue.pending.clear();
+                    // The client stopped: nothing it sent may keep sounding or stay queued. Other
+                    // MIDI pins' queued events stay (hardware-synth mode); the engine's notes are
+                    // all silenced, as a MIDI reset on a shared hardware synth would.
+                    queue.pending.retain(|event| event.source != source);
                     queue.parsers.iter_mut().for_each(StreamParser::reset);
                     if let Some(engine) = synth.engine.as_mut() {
                         engine.all_sound_off();
