@@ -140,6 +140,8 @@ impl<P: Platform> PinObject<P> {
             // SAFETY: made by try_box in `create`; last reference.
             unsafe { free_box(object) };
             if !allocator.is_null() {
+                // SAFETY: the core is alive: this pin's core reference is only released below.
+                unsafe { (*core).detach_midi(allocator) };
                 // SAFETY: the reference taken in `create`.
                 unsafe { com_release(allocator) };
             }

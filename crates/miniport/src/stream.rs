@@ -438,6 +438,24 @@ impl<P: Platform> Core<P> {
         }
     }
 
+    /// A MIDI pin object with `allocator` is gone: if the core's fallback allocator is that one,
+    /// the core lets it go too (in the hardware-synth mode the core outlives its streams, and must
+    /// not keep a closed stream's allocator). PASSIVE_LEVEL.
+    pub(crate) fn detach_midi(&self, allocator: PAllocatorMXF) {
+        let released = {
+            let mut queue = self.queue.lock();
+            if !allocator.is_null() && queue.allocator == allocator {
+                core::mem::replace(&mut queue.allocator, null_mut())
+            } else {
+                null_mut()
+            }
+        };
+        if !released.is_null() {
+            // SAFETY: the reference this core took in attach_midi.
+            unsafe { com_release(released) };
+        }
+    }
+
     /// `NewStream(DMUS_STREAM_WAVE_SINK)`: builds the engine for `format`.
     pub(crate) fn attach_wave(&self, format: WaveFormat) -> Result<()> {
         {

@@ -4,6 +4,7 @@
 use crate::objects::{EventAllocator, FakePort, SimClock};
 use crate::platform::{HostPlatform, raise_irql};
 use miniport::platform::Irql;
+use miniport::{HardwareSynth, SynthMode};
 use portcls_sys::{
     DMUS_STREAM_MIDI_RENDER, DMUS_STREAM_TYPE, DMUS_STREAM_WAVE_SINK, GUID, IID_IMiniportDMus,
     IID_ISynthSinkDMus, IMXF, IMiniportDMus, ISynthSinkDMus, IUnknown, KSDATAFORMAT, KSDATAFORMAT_PACKED,
@@ -174,6 +175,9 @@ pub struct Harness {
     pub sink: *mut ISynthSinkDMus,
     /// The descriptor from GetDescription.
     pub descriptor: *const PCFILTER_DESCRIPTOR,
+    /// Hardware-synth mode: the adapter's handle on the synth (what its render thread renders
+    /// through); `None` in classic mode.
+    pub hardware: Option<HardwareSynth<HostPlatform>>,
 }
 
 impl Harness {
@@ -181,11 +185,19 @@ impl Harness {
     /// (QI for IMiniportDMus, release the adapter's reference). Also creates the port-side
     /// objects (allocator of `events` events, clock at `start_time`).
     pub fn create(events: usize, start_time: i64) -> Result<Self, CallFailed> {
-        let mut unknown: *mut c_void = null_mut();
-        // SAFETY: `unknown` is writable.
-        check("create_miniport", unsafe {
-            miniport::create_miniport(HostPlatform, &mut unknown)
-        })?;
+        Self::create_with_mode(events, start_time, SynthMode::Classic)
+    }
+
+    /// [`Harness::create`] in `mode`, through `miniport::new_miniport_with_mode` (the factory
+    /// `StartDevice` uses); in hardware-synth mode the harness keeps the synth handle the
+    /// adapter would keep.
+    pub fn create_with_mode(events: usize, start_time: i64, mode: SynthMode) -> Result<Self, CallFailed> {
+        let (unknown, hardware) =
+            miniport::new_miniport_with_mode(HostPlatform, mode).map_err(|status| CallFailed {
+                what: "new_miniport_with_mode",
+                status,
+            })?;
+        let unknown: *mut c_void = unknown.as_ptr().cast();
         // SAFETY: a live miniport with the adapter's reference.
         let (status, miniport) = unsafe { query_interface(unknown, &IID_IMiniportDMus) };
         // SAFETY: the adapter's reference.
@@ -200,7 +212,24 @@ impl Harness {
             wave: null_mut(),
             sink: null_mut(),
             descriptor: null(),
+            hardware,
         })
+    }
+
+    /// The synth handle in hardware-synth mode.
+    pub fn hardware(&self) -> Option<&HardwareSynth<HostPlatform>> {
+        self.hardware.as_ref()
+    }
+
+    /// Hardware-synth mode: QI the MIDI stream for `ISynthSinkDMus` (every pin object answers
+    /// it) into [`Harness::sink`], for `SampleToRefTime`/`RefTimeToSample`; nothing calls
+    /// `Render` or `SyncToMaster` in that mode.
+    pub fn use_midi_stream_as_sink(&mut self) -> Result<(), CallFailed> {
+        // SAFETY: a live stream.
+        let (status, sink) = unsafe { query_interface(self.midi, &IID_ISynthSinkDMus) };
+        check("QueryInterface(IID_ISynthSinkDMus) on the MIDI stream", status)?;
+        self.sink = sink.cast();
+        Ok(())
     }
 
     fn vtable(&self) -> &portcls_sys::IMiniportDMusVtbl {
@@ -249,7 +278,11 @@ impl Harness {
         self.descriptor = descriptor;
         // SAFETY: the miniport returns static data.
         let descriptor: &'static PCFILTER_DESCRIPTOR = unsafe { &*descriptor };
-        validate_descriptor(descriptor)?;
+        if self.hardware.is_some() {
+            validate_hardware_synth_descriptor(descriptor)?;
+        } else {
+            validate_descriptor(descriptor)?;
+        }
         Ok(descriptor)
     }
 
@@ -551,6 +584,8 @@ impl Harness {
                 self.miniport = null_mut();
             }
         }
+        // The adapter's handle goes last (device teardown).
+        self.hardware = None;
     }
 
     /// References the miniport still holds on the port-side objects (port, allocator, clock).
@@ -579,6 +614,75 @@ impl Drop for Harness {
         }
         // Otherwise leak them rather than free objects the miniport still points at.
     }
+}
+
+/// The synth node (one, a synthesizer with an automation table) of either filter.
+fn validate_synth_node(descriptor: &PCFILTER_DESCRIPTOR) -> Result<(), String> {
+    if descriptor.NodeCount != 1 {
+        return Err("descriptor: expected one node".into());
+    }
+    // SAFETY: one node.
+    let node = unsafe { &*descriptor.Nodes };
+    if node.Type.is_null() || node.AutomationTable.is_null() {
+        return Err("descriptor: node 0 must have a type and an automation table".into());
+    }
+    // SAFETY: non-null static GUID.
+    if unsafe { *node.Type } != KSNODETYPE_SYNTHESIZER {
+        return Err("descriptor: node 0 must be a synthesizer".into());
+    }
+    Ok(())
+}
+
+/// The hardware-synth filter (ADR 002): one MIDI render pin (IN/SINK) with the legacy MIDI range
+/// first and DirectMusic too, the synth node fed by it, categories AUDIO, RENDER, SYNTHESIZER.
+fn validate_hardware_synth_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Result<(), String> {
+    let fail = |what: &str| Err(format!("hardware-synth descriptor: {what}"));
+    if descriptor.PinCount != 1 || descriptor.PinSize as usize != size_of::<portcls_sys::PCPIN_DESCRIPTOR>() {
+        return fail("expected 1 pin of PCPIN_DESCRIPTOR size");
+    }
+    // SAFETY: one pin.
+    let midi = unsafe { &(*descriptor.Pins).KsPinDescriptor };
+    if midi.DataFlow != KSPIN_DATAFLOW_IN || midi.Communication != KSPIN_COMMUNICATION_SINK {
+        return fail("pin 0 must be IN/SINK");
+    }
+    // SAFETY: DataRangesCount pointers to static ranges.
+    let ranges = unsafe { std::slice::from_raw_parts(midi.DataRanges, midi.DataRangesCount as usize) };
+    // SAFETY: static ranges.
+    let subformats: Vec<GUID> = ranges
+        .iter()
+        .map(|range| unsafe { (**range).SubFormat })
+        .collect();
+    if subformats
+        != [
+            portcls_sys::KSDATAFORMAT_SUBTYPE_MIDI,
+            KSDATAFORMAT_SUBTYPE_DIRECTMUSIC,
+        ]
+    {
+        return fail("pin 0 must list the MIDI range first, then DirectMusic");
+    }
+    validate_synth_node(descriptor)?;
+    // SAFETY: ConnectionCount connections.
+    let connections =
+        unsafe { std::slice::from_raw_parts(descriptor.Connections, descriptor.ConnectionCount as usize) };
+    if !connections
+        .iter()
+        .any(|c| c.FromNode == PCFILTER_NODE && c.FromNodePin == 0 && c.ToNode == 0)
+    {
+        return fail("pin 0 must feed node 0");
+    }
+    // SAFETY: CategoryCount GUIDs.
+    let categories =
+        unsafe { std::slice::from_raw_parts(descriptor.Categories, descriptor.CategoryCount as usize) };
+    if categories
+        != [
+            portcls_sys::KSCATEGORY_AUDIO,
+            portcls_sys::KSCATEGORY_RENDER,
+            portcls_sys::KSCATEGORY_SYNTHESIZER,
+        ]
+    {
+        return fail("categories must be AUDIO, RENDER, SYNTHESIZER in that order");
+    }
+    Ok(())
 }
 
 fn validate_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Result<(), String> {
@@ -616,19 +720,7 @@ fn validate_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Result<(), String> {
     {
         return fail("pin 1 must have audio ranges only");
     }
-    if descriptor.NodeCount != 1 {
-        return fail("expected one node");
-    }
-    // SAFETY: one node.
-    let node = unsafe { &*descriptor.Nodes };
-    if node.Type.is_null() || node.AutomationTable.is_null() {
-        return fail("node 0 must have a type and an automation table");
-    }
-    // SAFETY: non-null static GUID.
-    let node_type = unsafe { *node.Type };
-    if node_type != KSNODETYPE_SYNTHESIZER {
-        return fail("node 0 must be a synthesizer with an automation table");
-    }
+    validate_synth_node(descriptor)?;
     // SAFETY: ConnectionCount connections.
     let connections =
         unsafe { std::slice::from_raw_parts(descriptor.Connections, descriptor.ConnectionCount as usize) };

@@ -14,6 +14,13 @@
 //! are held host-side in time order and handed to the miniport (packed into a DirectMusic buffer,
 //! unpacked into kernel events from the allocator, `PutMessage` at DISPATCH_LEVEL) once they are
 //! due within [`LOOKAHEAD_100NS`], as dmusic.dll and the port's sequencer would.
+//!
+//! Both modes of the driver ([`miniport::SynthMode`], ADR 002): in **classic** mode the port pulls
+//! audio through the wave sink (`SyncToMaster` + `Render` once per period); in **hardware-synth**
+//! mode the filter has only the MIDI pin and the audio comes from
+//! [`miniport::HardwareSynth::render_into`], called as the adapter's render thread would: in ticks
+//! of [`PortConfig::tick_frames`] frames with a deterministic jitter of up to
+//! [`PortConfig::tick_jitter_frames`], the master clock reading the time of each tick's first frame.
 
 pub mod harness;
 pub mod objects;
@@ -66,6 +73,15 @@ pub struct PortConfig {
     pub interpolation: Option<synth::Interpolation>,
     /// Master clock rate error against the sample clock, parts per million.
     pub clock_drift_ppm: f64,
+    /// Which filter the miniport exposes and how audio leaves it. Hardware-synth mode needs
+    /// 48 kHz stereo (the engine's fixed format; the host converts to `format`).
+    pub mode: miniport::SynthMode,
+    /// Hardware-synth mode: nominal frames per `render_into` call (the render thread's tick).
+    pub tick_frames: u32,
+    /// Hardware-synth mode: each tick is `tick_frames ± tick_jitter_frames` (uniform, seeded).
+    pub tick_jitter_frames: u32,
+    /// Seed of the tick jitter.
+    pub jitter_seed: u64,
 }
 
 impl Default for PortConfig {
@@ -81,6 +97,10 @@ impl Default for PortConfig {
             chorus: true,
             interpolation: None,
             clock_drift_ppm: 0.0,
+            mode: miniport::SynthMode::Classic,
+            tick_frames: 96,
+            tick_jitter_frames: 48,
+            jitter_seed: 1,
         }
     }
 }
@@ -203,6 +223,10 @@ pub struct HostPort {
     handles: Vec<usize>,
     next_download_id: u32,
     peak: f32,
+    /// Hardware-synth mode: the jitter generator's state and the f32 scratch of one tick.
+    jitter: u64,
+    scratch: Vec<f32>,
+    ticks: u64,
 }
 
 fn property_ok(what: &'static str, status: NTSTATUS) -> Result<(), HostError> {
@@ -245,12 +269,31 @@ impl HostPort {
         if !config.clock_drift_ppm.is_finite() || config.clock_drift_ppm.abs() > 10_000.0 {
             return Err(HostError::InvalidConfig("clock drift must be within ±10000 ppm"));
         }
+        let hardware = config.mode == miniport::SynthMode::HardwareSynth;
+        if hardware {
+            if config.sample_rate != miniport::hardware::SAMPLE_RATE
+                || config.channels != miniport::hardware::CHANNELS
+            {
+                return Err(HostError::InvalidConfig(
+                    "hardware-synth mode renders 48 kHz stereo",
+                ));
+            }
+            if config.tick_frames == 0 || config.tick_jitter_frames >= config.tick_frames {
+                return Err(HostError::InvalidConfig(
+                    "tick must be ≥ 1 frame and larger than its jitter",
+                ));
+            }
+        }
         let start_time = 0;
-        let mut harness = Harness::create(EVENT_POOL, start_time)?;
+        let mut harness = Harness::create_with_mode(EVENT_POOL, start_time, config.mode)?;
         harness.init()?;
         harness.describe().map_err(HostError::Descriptor)?;
         harness.open_midi()?;
-        harness.open_wave(config.sample_rate, config.channels, config.format)?;
+        if hardware {
+            harness.use_midi_stream_as_sink()?;
+        } else {
+            harness.open_wave(config.sample_rate, config.channels, config.format)?;
+        }
         let block_align = usize::from(config.channels) * config.format.bytes();
         let mut port = HostPort {
             harness,
@@ -264,6 +307,9 @@ impl HostPort {
             handles: Vec::new(),
             next_download_id: 1,
             peak: 0.0,
+            jitter: config.jitter_seed | 1,
+            scratch: Vec::new(),
+            ticks: 0,
         };
         port.port_parameters()?;
         if let Some(interpolation) = config.interpolation {
@@ -288,12 +334,14 @@ impl HostPort {
             port.harness
                 .transition(port.harness.midi, KSSTATE_RUN, KSSTATE_STOP)
         }?;
-        // SAFETY: the stream is open and live.
-        unsafe {
-            port.harness
-                .transition(port.harness.wave, KSSTATE_RUN, KSSTATE_STOP)
-        }?;
-        property_ok("SyncToMaster(start)", port.harness.sync_to_master(0, true))?;
+        if !hardware {
+            // SAFETY: the stream is open and live.
+            unsafe {
+                port.harness
+                    .transition(port.harness.wave, KSSTATE_RUN, KSSTATE_STOP)
+            }?;
+            property_ok("SyncToMaster(start)", port.harness.sync_to_master(0, true))?;
+        }
         Ok(port)
     }
 
@@ -395,6 +443,24 @@ impl HostPort {
         Ok(report)
     }
 
+    /// `KSPROPERTY_SYNTH_DLS_UNLOAD` of one handle [`HostPort::download`] returned (it is then
+    /// not unloaded again at close). Returns the NTSTATUS.
+    pub fn unload(&mut self, handle: usize) -> NTSTATUS {
+        let mut value = handle.to_le_bytes();
+        let (status, _) = self.harness.property(
+            Target::MidiStream,
+            &KSPROPSETID_Synth_Dls,
+            KSPROPERTY_SYNTH_DLS_UNLOAD,
+            KSPROPERTY_TYPE_SET,
+            &[],
+            &mut value,
+        );
+        if nt_success(status) {
+            self.handles.retain(|&kept| kept != handle);
+        }
+        status
+    }
+
     /// Schedules MIDI bytes (one message, or a SysEx) at master time `time_100ns` for
     /// `channel_group` (1-based; 0 = all groups).
     pub fn schedule_midi(&mut self, time_100ns: i64, channel_group: u32, bytes: &[u8]) {
@@ -450,8 +516,9 @@ impl HostPort {
         }
     }
 
-    /// One wave-sink period of `frames` frames: deliver due events, SyncToMaster, Render. Returns
-    /// the period's bytes in the configured format (interleaved, little-endian).
+    /// One period of `frames` frames: deliver due events, then, in classic mode, SyncToMaster and
+    /// Render; in hardware-synth mode, `render_into` in jittered ticks. Returns the period's bytes
+    /// in the configured format (interleaved, little-endian).
     pub fn render(&mut self, frames: u32) -> Result<&[u8], HostError> {
         if frames == 0 || frames > self.config.sample_rate {
             return Err(HostError::InvalidConfig(
@@ -461,16 +528,21 @@ impl HostPort {
         let now = self.master_at(self.frames_rendered);
         self.harness.clock().set(now);
         self.deliver(now + LOOKAHEAD_100NS);
-        let sink_time =
-            (i128::from(self.frames_rendered) * 10_000_000 / i128::from(self.config.sample_rate)) as i64;
-        property_ok("SyncToMaster", self.harness.sync_to_master(sink_time, false))?;
         let bytes = frames as usize * self.block_align;
         if self.output.len() < bytes {
             self.output.resize(bytes, 0);
         }
-        let output = &mut self.output[..bytes];
-        self.harness
-            .render(output, frames, self.frames_rendered, self.block_align);
+        if self.harness.hardware.is_some() {
+            self.render_ticks(frames);
+        } else {
+            let sink_time =
+                (i128::from(self.frames_rendered) * 10_000_000 / i128::from(self.config.sample_rate)) as i64;
+            property_ok("SyncToMaster", self.harness.sync_to_master(sink_time, false))?;
+            let output = &mut self.output[..bytes];
+            self.harness
+                .render(output, frames, self.frames_rendered, self.block_align);
+        }
+        let output = &self.output[..bytes];
         self.frames_rendered += i64::from(frames);
         let peak = match self.config.format {
             SampleFormat::S16 => output
@@ -484,6 +556,62 @@ impl HostPort {
         };
         self.peak = self.peak.max(peak);
         Ok(&self.output[..bytes])
+    }
+
+    /// Hardware-synth mode: renders the period `[frames_rendered, + frames)` into `output` as the
+    /// render thread would, one `render_into` per tick of `tick_frames ± tick_jitter_frames`
+    /// frames (the last one cut at the period's end), the master clock set to the time of each
+    /// tick's first frame; f32 converted to the configured format (PCM 16 as the WaveRT writer
+    /// does: × 32767, rounded, saturated).
+    fn render_ticks(&mut self, frames: u32) {
+        let Some(synth) = self.harness.hardware.as_ref() else {
+            return;
+        };
+        let mut done = 0u32;
+        while done < frames {
+            // xorshift64: deterministic jitter.
+            self.jitter ^= self.jitter << 13;
+            self.jitter ^= self.jitter >> 7;
+            self.jitter ^= self.jitter << 17;
+            let span = u64::from(self.config.tick_jitter_frames) * 2 + 1;
+            let tick = self.config.tick_frames - self.config.tick_jitter_frames + (self.jitter % span) as u32;
+            let chunk = tick.min(frames - done);
+            let position = self.frames_rendered + i64::from(done);
+            self.harness.clock().set(self.master_at(position));
+            let samples = chunk as usize * 2;
+            if self.scratch.len() < samples {
+                self.scratch.resize(samples, 0.0);
+            }
+            let scratch = &mut self.scratch[..samples];
+            synth.render_into(position as u64, scratch);
+            self.ticks += 1;
+            let start = done as usize * self.block_align;
+            let output = &mut self.output[start..start + chunk as usize * self.block_align];
+            match self.config.format {
+                SampleFormat::F32 => {
+                    for (bytes, sample) in output.chunks_exact_mut(4).zip(scratch.iter()) {
+                        bytes.copy_from_slice(&sample.to_le_bytes());
+                    }
+                }
+                SampleFormat::S16 => {
+                    for (bytes, sample) in output.chunks_exact_mut(2).zip(scratch.iter()) {
+                        let value = (sample * 32767.0).round().clamp(-32768.0, 32767.0) as i16;
+                        bytes.copy_from_slice(&value.to_le_bytes());
+                    }
+                }
+            }
+            done += chunk;
+        }
+    }
+
+    /// Hardware-synth mode: `render_into` calls made so far.
+    pub fn ticks(&self) -> u64 {
+        self.ticks
+    }
+
+    /// Hardware-synth mode: the adapter's synth handle.
+    pub fn hardware(&self) -> Option<&miniport::HardwareSynth<HostPlatform>> {
+        self.harness.hardware()
     }
 
     /// Frames rendered so far.
@@ -531,11 +659,13 @@ impl HostPort {
     /// Stops both pins, unloads every download, releases everything, and checks the books: every
     /// event back, no reference left on the port's objects.
     pub fn close(mut self) -> Result<Accounting, HostError> {
-        // SAFETY: the stream is open and live.
-        unsafe {
-            self.harness
-                .transition(self.harness.wave, KSSTATE_STOP, KSSTATE_RUN)
-        }?;
+        if !self.harness.wave.is_null() {
+            // SAFETY: the stream is open and live.
+            unsafe {
+                self.harness
+                    .transition(self.harness.wave, KSSTATE_STOP, KSSTATE_RUN)
+            }?;
+        }
         // SAFETY: the stream is open and live.
         unsafe {
             self.harness

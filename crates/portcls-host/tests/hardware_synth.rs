@@ -3,20 +3,34 @@
 //! (Its own test binary: the allocation counters are process-wide.)
 #![allow(clippy::all, clippy::undocumented_unsafe_blocks, missing_docs)]
 
+mod common;
+
+use common::*;
 use miniport::{SynthMode, new_miniport_with_mode};
 use portcls_host::harness::{query_interface, reference_count, release, wave_format};
+use portcls_host::unpack::MidiEvent;
 use portcls_host::{GuardedAllocator, HostPlatform, SampleFormat, platform};
+use portcls_host::{HostPort, PortConfig};
 use portcls_sys::{
     DMUS_STREAM_WAVE_SINK, IID_IMiniportDMus, IMiniportDMus, KSDATAFORMAT, KSDATAFORMAT_WAVEFORMATEX,
     NonPagedPool, PCFILTER_DESCRIPTOR, PMXF, PSERVICEGROUP, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS,
 };
 use std::ptr::null_mut;
+use synth::{Download, Engine};
 
 #[global_allocator]
 static ALLOCATOR: GuardedAllocator = GuardedAllocator;
 
+/// The allocation counters are process-wide: the tests of this binary run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[test]
 fn hardware_synth_miniport_describes_the_midi_only_filter_refuses_the_wave_sink_and_frees_everything() {
+    let _serial = serial();
     bare_lifecycle(); // warm-up: lazily initialised process state
     let blocks = platform::live_allocations();
     let bytes = platform::live_bytes();
@@ -83,4 +97,433 @@ fn bare_lifecycle() {
     drop(synth);
     unsafe { release(miniport) };
     drop(clone);
+}
+
+const MODES: [SynthMode; 2] = [SynthMode::Classic, SynthMode::HardwareSynth];
+
+/// A dry 48 kHz stereo float configuration in `mode` (hardware-synth: 96-frame ticks ± 48).
+fn config(mode: SynthMode) -> PortConfig {
+    PortConfig {
+        mode,
+        format: SampleFormat::F32,
+        ..dry_config()
+    }
+}
+
+fn left_f32(bytes: &[u8]) -> impl Iterator<Item = f32> + '_ {
+    bytes
+        .chunks_exact(8)
+        .map(|frame| f32::from_le_bytes([frame[0], frame[1], frame[2], frame[3]]))
+}
+
+/// Renders `periods` periods of 480 frames; the left channel.
+fn render_left(port: &mut HostPort, periods: usize) -> Vec<f32> {
+    let mut left = Vec::new();
+    for _ in 0..periods {
+        left.extend(left_f32(port.render(480).unwrap()));
+    }
+    left
+}
+
+/// In-place iterative radix-2 FFT of (re, im); `re.len()` is a power of two.
+fn fft(re: &mut [f64], im: &mut [f64]) {
+    let n = re.len();
+    let mut j = 0;
+    for i in 1..n {
+        let mut bit = n >> 1;
+        while j & bit != 0 {
+            j ^= bit;
+            bit >>= 1;
+        }
+        j |= bit;
+        if i < j {
+            re.swap(i, j);
+            im.swap(i, j);
+        }
+    }
+    let mut len = 2;
+    while len <= n {
+        let angle = -std::f64::consts::TAU / len as f64;
+        for start in (0..n).step_by(len) {
+            for k in 0..len / 2 {
+                let (sin, cos) = (angle * k as f64).sin_cos();
+                let (a, b) = (start + k, start + k + len / 2);
+                let (xr, xi) = (re[b] * cos - im[b] * sin, re[b] * sin + im[b] * cos);
+                re[b] = re[a] - xr;
+                im[b] = im[a] - xi;
+                re[a] += xr;
+                im[a] += xi;
+            }
+        }
+        len <<= 1;
+    }
+}
+
+/// The frequency of the strongest component of `samples` (Hann window, 2^16-point FFT at 48 kHz:
+/// 0.73 Hz bins, refined by a parabola through the log magnitudes of the peak bin and its
+/// neighbours; error well under 0.05 Hz for a pure tone).
+fn fft_pitch(samples: &[f32]) -> f64 {
+    let n = 1 << 16;
+    assert!(samples.len() >= n, "need {n} samples, have {}", samples.len());
+    let mut re: Vec<f64> = samples[..n]
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| f64::from(s) * (0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos()))
+        .collect();
+    let mut im = vec![0.0; n];
+    fft(&mut re, &mut im);
+    let magnitude = |k: usize| (re[k] * re[k] + im[k] * im[k]).sqrt().max(1e-30).ln();
+    let peak = (1..n / 2 - 1)
+        .max_by(|&a, &b| magnitude(a).partial_cmp(&magnitude(b)).unwrap())
+        .unwrap();
+    let (left, centre, right) = (magnitude(peak - 1), magnitude(peak), magnitude(peak + 1));
+    let offset = 0.5 * (left - right) / (left - 2.0 * centre + right);
+    (peak as f64 + offset) * 48_000.0 / n as f64
+}
+
+/// A4 on the 440 Hz sine instrument sounds at 440 Hz within 1 cent, in both modes.
+#[test]
+#[cfg_attr(miri, ignore = "renders seconds of audio: too slow under Miri")]
+fn pitch_is_within_one_cent_in_both_modes() {
+    let _serial = serial();
+    for mode in MODES {
+        let mut port = HostPort::open(&config(mode)).unwrap();
+        port.download(&sine_collection()).unwrap();
+        port.schedule_midi(1_000_000, 1, &[0x90, 69, 100]);
+        let left = render_left(&mut port, 200);
+        // 0.5 s on: past the attack.
+        let frequency = fft_pitch(&left[24_000..]);
+        let cents = 1200.0 * (frequency / 440.0).log2();
+        eprintln!("{mode:?}: {frequency:.4} Hz, {cents:+.4} cents");
+        assert!(cents.abs() < 1.0, "{mode:?}: {frequency:.3} Hz, {cents:.3} cents");
+        if mode == SynthMode::HardwareSynth {
+            assert!(port.ticks() > 900, "rendered in ticks: {}", port.ticks());
+        }
+        let accounting = port.close().unwrap();
+        assert_eq!(accounting.events_out, accounting.events_back);
+        assert_eq!(accounting.leaked_references, 0);
+    }
+    assert_eq!(platform::dispatch_allocations(), 0);
+}
+
+/// Notes stamped at reference times off the frame grid start exactly at the frame that time
+/// falls on (round(t · 48000 / 10^7), the master clock running with the frames), in both modes;
+/// in hardware-synth mode through jittered render ticks (tick edges fall anywhere relative to the
+/// notes). Every event comes back to the allocator.
+#[test]
+#[cfg_attr(miri, ignore = "renders seconds of audio: too slow under Miri")]
+fn onsets_land_on_the_exact_sample_in_both_modes() {
+    let _serial = serial();
+    for mode in MODES {
+        for seed in [1u64, 7, 1234] {
+            let mut port = open_dc(&PortConfig {
+                jitter_seed: seed,
+                ..config(mode)
+            });
+            let times: Vec<i64> = (0..12)
+                .map(|k| 1_000_000 + k * 1_733_337 + seed as i64 * 97)
+                .collect();
+            for &time in &times {
+                port.schedule_midi(time, 1, &[0x90, 60, 127]);
+                port.schedule_midi(time + 800_000, 1, &[0x80, 60, 0]);
+            }
+            // The sustained DC note is silent only outside notes (release cut by the next onset).
+            let left = render_left(&mut port, 500);
+            let mut onsets = Vec::new();
+            let mut sounding = false;
+            for (frame, &sample) in left.iter().enumerate() {
+                if sample != 0.0 && !sounding {
+                    onsets.push(frame as i64);
+                }
+                sounding = sample != 0.0;
+            }
+            let expected: Vec<i64> = times
+                .iter()
+                .map(|&t| (t as f64 * 48_000.0 / 1e7).round() as i64)
+                .collect();
+            assert_eq!(onsets, expected, "{mode:?} seed {seed}");
+            for (&time, &frame) in times.iter().zip(&expected) {
+                assert_eq!(port.ref_time_to_sample(time), frame, "{mode:?}: RefTimeToSample");
+            }
+            let accounting = port.close().unwrap();
+            assert_eq!(accounting.events_out, 2 * times.len() as u64);
+            assert_eq!(accounting.events_back, accounting.events_out);
+            assert_eq!(accounting.leaked_references, 0);
+        }
+    }
+    assert_eq!(platform::dispatch_allocations(), 0);
+}
+
+const WAVE_ID_BASE: u32 = 0xF000_0000;
+const INSTRUMENT_ID_BASE: u32 = 0xF800_0000;
+
+/// Installs `collection` into the engine under reserved ids with its instruments GM-flagged, as
+/// the adapter installs the default collection (`wavert::collection::install`).
+fn install_default(engine: &mut Engine, mut collection: dls::model::Collection) {
+    engine
+        .reserve_bank(collection.waves.len() + collection.instruments.len())
+        .unwrap();
+    for (id, wave) in (WAVE_ID_BASE..).zip(std::mem::take(&mut collection.waves)) {
+        let prepared = Engine::prepare_wave(wave).unwrap();
+        engine
+            .install(Download::Wave(id, prepared))
+            .map_err(|(e, _)| e)
+            .unwrap();
+    }
+    for (id, mut instrument) in (INSTRUMENT_ID_BASE..).zip(collection.instruments) {
+        instrument.gm_instrument = true;
+        for region in &mut instrument.regions {
+            region.wave_link.wave += WAVE_ID_BASE;
+        }
+        let prepared = Engine::prepare_instrument(instrument).unwrap();
+        engine
+            .install(Download::Instrument(id, prepared))
+            .map_err(|(e, _)| e)
+            .unwrap();
+    }
+}
+
+/// The steady level of a note on program 0 (0.2 s in, 0.1 s long): middle C at full velocity.
+fn steady_level(port: &mut HostPort) -> f32 {
+    let start = port.master_time_100ns() + 100_000;
+    port.schedule_midi(start, 1, &[0x90, 60, 127]);
+    port.schedule_midi(start + 3_000_000, 1, &[0x80, 60, 0]);
+    let left = render_left(port, 60);
+    let level = left[9_600..14_400].iter().fold(0.0f32, |m, s| m.max(s.abs()));
+    let min = left[9_600..14_400].iter().fold(f32::MAX, |m, s| m.min(s.abs()));
+    assert!((level - min) / level < 0.01, "not steady: {min}..{level}");
+    // Let the release finish.
+    render_left(port, 50);
+    level
+}
+
+/// A GM-flagged default instrument (hardware-synth: installed by the adapter through
+/// `with_engine`; classic: downloaded with the GM flag) yields to a DirectMusic download of the
+/// same patch; unloading the download brings the default back. Levels: DC 4000 vs 16000, ratio 4.
+#[test]
+#[cfg_attr(miri, ignore = "renders seconds of audio: too slow under Miri")]
+fn downloads_override_the_default_and_unloading_restores_it_in_both_modes() {
+    let _serial = serial();
+    for mode in MODES {
+        let mut port = HostPort::open(&config(mode)).unwrap();
+        let mut default = dc_collection(4_000);
+        default.instruments[0].gm_instrument = true;
+        match mode {
+            SynthMode::HardwareSynth => {
+                let synth = port.hardware().unwrap();
+                synth
+                    .with_engine(|engine| install_default(engine, default))
+                    .unwrap();
+            }
+            SynthMode::Classic => {
+                port.download(&default).unwrap();
+            }
+        }
+        let default_level = steady_level(&mut port);
+        let report = port.download(&dc_collection(16_000)).unwrap();
+        let override_level = steady_level(&mut port);
+        for &handle in report.handles.iter().rev() {
+            assert_eq!(port.unload(handle), STATUS_SUCCESS);
+        }
+        let restored_level = steady_level(&mut port);
+        eprintln!("{mode:?}: default {default_level}, override {override_level}, restored {restored_level}");
+        assert!(default_level > 0.01, "{mode:?}: default silent");
+        let ratio = override_level / default_level;
+        assert!((ratio - 4.0).abs() < 0.04, "{mode:?}: override/default {ratio}");
+        assert_eq!(restored_level, default_level, "{mode:?}: default back");
+        let accounting = port.close().unwrap();
+        assert_eq!(accounting.events_back, accounting.events_out);
+        assert_eq!(accounting.unload_failures, 0);
+    }
+    assert_eq!(platform::dispatch_allocations(), 0);
+}
+
+/// Sends `events` on `stream` as one chain of `allocator`'s events, at DISPATCH_LEVEL.
+fn put(stream: portcls_sys::PMXF, allocator: &portcls_host::objects::EventAllocator, events: &[MidiEvent]) {
+    let (chain, _) = portcls_host::unpack::to_kernel_events(allocator, events);
+    assert!(!chain.is_null());
+    let _dispatch = portcls_host::raise_irql(miniport::Irql::DISPATCH);
+    let status = unsafe { ((*(*stream).lpVtbl).PutMessage)(stream, chain) };
+    assert_eq!(status, STATUS_SUCCESS);
+}
+
+fn note(time: i64, key: u8) -> MidiEvent {
+    MidiEvent {
+        time,
+        channel_group: 1,
+        bytes: vec![0x90, key, 127],
+    }
+}
+
+/// Onsets (first non-zero left sample after silence) in `left`, offset by `first`.
+fn onsets(left: &[f32], first: i64) -> Vec<i64> {
+    let mut found = Vec::new();
+    let mut sounding = false;
+    for (frame, &sample) in left.iter().enumerate() {
+        if sample != 0.0 && !sounding {
+            found.push(first + frame as i64);
+        }
+        sounding = sample != 0.0;
+    }
+    found
+}
+
+/// Two applications (two MIDI streams, each with its own allocator) play into the one engine of
+/// the hardware-synth miniport: both are heard; each stream's events go back to its own
+/// allocator; `midi_running` is true while either is in RUN; a STOP on one drops only its own
+/// queued events (the other's still play at their frame).
+#[test]
+#[cfg_attr(miri, ignore = "renders audio: too slow under Miri")]
+fn several_midi_streams_share_the_hardware_synth() {
+    let _serial = serial();
+    let mut port = open_dc(&config(SynthMode::HardwareSynth));
+    let synth = port.hardware().unwrap().clone();
+    assert!(synth.midi_running(), "the port put its MIDI pin in RUN");
+    let harness = port.harness();
+    let first = harness.midi;
+    let second_allocator = portcls_host::objects::EventAllocator::create(64, 16, 4096);
+    let mut music = portcls_host::harness::music_format();
+    let (status, second, _) = unsafe {
+        harness.new_stream_raw(
+            0,
+            portcls_sys::DMUS_STREAM_MIDI_RENDER,
+            &mut music,
+            second_allocator.cast(),
+            harness.clock.cast(),
+        )
+    };
+    assert_eq!(
+        status, STATUS_SUCCESS,
+        "a second MIDI stream attaches to the same synth"
+    );
+    let allocator = unsafe { &*second_allocator };
+    assert!(
+        allocator.references() >= 2,
+        "the second stream keeps its allocator"
+    );
+    unsafe { harness.transition(second, portcls_sys::KSSTATE_RUN, portcls_sys::KSSTATE_STOP) }.unwrap();
+
+    // Both streams queue notes (released quickly, far apart); then the first stream stops.
+    let off = |time: i64, key: u8| MidiEvent {
+        time,
+        channel_group: 1,
+        bytes: vec![0x80, key, 0],
+    };
+    let first_times = [2_000_000i64, 6_000_000];
+    let second_times = [4_000_000i64, 8_000_000];
+    put(
+        first,
+        harness.allocator(),
+        &[note(first_times[0], 60), off(first_times[0] + 500_000, 60)],
+    );
+    put(
+        second,
+        allocator,
+        &[note(second_times[0], 62), off(second_times[0] + 500_000, 62)],
+    );
+    let mut left = render_left(&mut port, 50); // 0.5 s: both first notes
+    // Queued for later: one note on each stream; then STOP the first stream.
+    let harness = port.harness();
+    put(
+        first,
+        harness.allocator(),
+        &[note(first_times[1], 60), off(first_times[1] + 500_000, 60)],
+    );
+    put(
+        second,
+        allocator,
+        &[note(second_times[1], 62), off(second_times[1] + 500_000, 62)],
+    );
+    unsafe { harness.transition(first, portcls_sys::KSSTATE_STOP, portcls_sys::KSSTATE_RUN) }.unwrap();
+    assert!(synth.midi_running(), "the second stream still runs");
+    left.extend(render_left(&mut port, 50));
+    let expected = |t: i64| (t as f64 * 48_000.0 / 1e7).round() as i64;
+    assert_eq!(
+        onsets(&left, 0),
+        vec![
+            expected(first_times[0]),
+            expected(second_times[0]),
+            expected(second_times[1])
+        ],
+        "the stopped stream's queued note is dropped, the other stream's plays"
+    );
+    let harness = port.harness();
+    unsafe { harness.transition(second, portcls_sys::KSSTATE_PAUSE, portcls_sys::KSSTATE_RUN) }.unwrap();
+    assert!(!synth.midi_running(), "no MIDI pin in RUN");
+    unsafe { harness.transition(second, portcls_sys::KSSTATE_STOP, portcls_sys::KSSTATE_PAUSE) }.unwrap();
+    let counters = allocator.counters();
+    assert_eq!((counters.events_out, counters.events_back), (4, 4));
+    unsafe { release(second) };
+    assert_eq!(
+        allocator.references(),
+        1,
+        "released with its stream (the synth outlives it)"
+    );
+    unsafe { portcls_host::objects::EventAllocator::destroy(second_allocator) };
+    // The port restarts its own stream (the pin's state is its own).
+    unsafe { harness.transition(first, portcls_sys::KSSTATE_RUN, portcls_sys::KSSTATE_STOP) }.unwrap();
+    assert!(synth.midi_running());
+    drop(synth);
+    let accounting = port.close().unwrap();
+    assert_eq!(accounting.events_back, accounting.events_out);
+    assert_eq!(accounting.leaked_references, 0);
+    assert_eq!(platform::dispatch_allocations(), 0);
+}
+
+/// `render_into` at a position that does not continue the last call (the capture stream
+/// restarted at 0 half a second later) maps that position to the master clock's now afresh: a
+/// note stamped 10 ms after that moment sounds 480 frames into the new axis.
+#[test]
+#[cfg_attr(miri, ignore = "renders audio: too slow under Miri")]
+fn a_restarted_stream_axis_restarts_the_mapping() {
+    let _serial = serial();
+    let mut port = open_dc(&config(SynthMode::HardwareSynth));
+    render_left(&mut port, 20);
+    let restart = port.master_time_100ns() + 5_000_000;
+    let harness = port.harness();
+    harness.clock().set(restart);
+    put(harness.midi, harness.allocator(), &[note(restart + 100_000, 60)]);
+    let mut out = vec![0.0f32; 2 * 2048];
+    port.hardware().unwrap().render_into(0, &mut out);
+    let left: Vec<f32> = out.chunks_exact(2).map(|frame| frame[0]).collect();
+    assert_eq!(onsets(&left, 0), vec![480]);
+    assert_eq!(port.ref_time_to_sample(restart + 100_000), 480);
+    port.close().unwrap();
+}
+
+/// A whole hardware-synth lifecycle (second MIDI stream, default collection, downloads, notes,
+/// unloads, close, the adapter's handle dropped last) frees every block, and nothing at
+/// DISPATCH_LEVEL allocates.
+#[test]
+#[cfg_attr(miri, ignore = "renders audio: too slow under Miri")]
+fn a_whole_hardware_synth_lifecycle_frees_everything() {
+    let _serial = serial();
+    let lifecycle = || {
+        let mut port = HostPort::open(&config(SynthMode::HardwareSynth)).unwrap();
+        let mut default = sine_collection();
+        default.instruments[0].gm_instrument = true;
+        port.hardware()
+            .unwrap()
+            .with_engine(|engine| install_default(engine, default))
+            .unwrap();
+        port.download(&dc_collection(1_000)).unwrap();
+        for k in 0..20 {
+            port.schedule_midi(1_000 + k * 500_000, 1, &[0x90, 60 + k as u8, 100]);
+            port.schedule_midi(300_000 + k * 500_000, 1, &[0x80, 60 + k as u8, 0]);
+        }
+        port.schedule_midi(3_000_000, 0, &[0xF0, 0x7E, 0x7F, 0x09, 0x01, 0xF7]);
+        render_left(&mut port, 200);
+        port.stats().unwrap();
+        let accounting = port.close().unwrap();
+        assert_eq!(accounting.events_out, 41);
+        assert_eq!(accounting.events_back, 41);
+        assert_eq!(accounting.leaked_references, 0);
+    };
+    lifecycle(); // warm-up: lazily initialised process state
+    let blocks = platform::live_allocations();
+    let bytes = platform::live_bytes();
+    lifecycle();
+    assert_eq!(platform::live_allocations(), blocks, "blocks leaked");
+    assert_eq!(platform::live_bytes(), bytes, "bytes leaked");
+    assert_eq!(platform::dispatch_allocations(), 0);
 }

@@ -90,6 +90,7 @@ pub fn empty_harness(events: usize) -> Harness {
         wave: null_mut(),
         sink: null_mut(),
         descriptor: null(),
+        hardware: None,
     }
 }
 
