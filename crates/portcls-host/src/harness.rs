@@ -647,17 +647,14 @@ fn validate_hardware_synth_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Resul
     }
     // SAFETY: DataRangesCount pointers to static ranges.
     let ranges = unsafe { std::slice::from_raw_parts(midi.DataRanges, midi.DataRangesCount as usize) };
+    let expected = [
+        portcls_sys::KSDATAFORMAT_SUBTYPE_MIDI,
+        KSDATAFORMAT_SUBTYPE_DIRECTMUSIC,
+    ];
+    // (No allocation here: the allocation-failure sweep runs GetDescription armed.)
     // SAFETY: static ranges.
-    let subformats: Vec<GUID> = ranges
-        .iter()
-        .map(|range| unsafe { (**range).SubFormat })
-        .collect();
-    if subformats
-        != [
-            portcls_sys::KSDATAFORMAT_SUBTYPE_MIDI,
-            KSDATAFORMAT_SUBTYPE_DIRECTMUSIC,
-        ]
-    {
+    let subformats = ranges.iter().map(|range| unsafe { (**range).SubFormat });
+    if ranges.len() != expected.len() || !subformats.eq(expected) {
         return fail("pin 0 must list the MIDI range first, then DirectMusic");
     }
     validate_synth_node(descriptor)?;

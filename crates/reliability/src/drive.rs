@@ -329,6 +329,97 @@ impl Filter {
         Ok(filter)
     }
 
+    /// Brings up a hardware-synth filter (issue 9) the way the adapter and the port do, every
+    /// miniport call through `arm`: `new_miniport_with_mode(HardwareSynth)` (the adapter keeps the
+    /// synth handle), QI, Init, GetDescription, NewStream(MIDI), QI `ISynthSinkDMus` on the MIDI
+    /// stream (for the time conversions), PORTPARAMETERS, SetState RUN. `setup` must be 48 kHz
+    /// stereo float. On failure everything created so far is released.
+    pub fn open_hardware(arm: &impl Arm, setup: Setup) -> Result<Filter, StepFailed> {
+        let mut filter = Filter {
+            harness: empty_harness(setup.pool),
+            setup,
+            position: 0,
+            handles: Vec::new(),
+            buffer: vec![0; 4096 * 8],
+            peak: 0.0,
+            non_finite: 0,
+        };
+        filter.bring_up_hardware(arm)?;
+        Ok(filter)
+    }
+
+    fn bring_up_hardware(&mut self, arm: &impl Arm) -> Result<(), StepFailed> {
+        let harness = &mut self.harness;
+        let created =
+            arm.call(|| miniport::new_miniport_with_mode(HostPlatform, miniport::SynthMode::HardwareSynth));
+        let (unknown, hardware) = created.map_err(|status| StepFailed {
+            step: "new_miniport_with_mode",
+            status,
+        })?;
+        harness.hardware = hardware;
+        let unknown = unknown.as_ptr();
+        // SAFETY: a live miniport with the adapter's reference.
+        let (status, miniport) = arm.call(|| unsafe { query_interface(unknown, &IID_IMiniportDMus) });
+        // SAFETY: the adapter's reference.
+        arm.call(|| unsafe { release(unknown) });
+        step("QueryInterface(IMiniportDMus)", status)?;
+        harness.miniport = miniport.cast();
+        arm.call(|| harness.init()).map_err(|failed| StepFailed {
+            step: "Init",
+            status: failed.status,
+        })?;
+        arm.call(|| harness.describe()).map_err(|_| StepFailed {
+            step: "GetDescription",
+            status: STATUS_INVALID_PARAMETER,
+        })?;
+        let mut music = portcls_host::harness::music_format();
+        // SAFETY: valid format, live port-side objects.
+        let (status, midi, _) = arm.call(|| unsafe {
+            harness.new_stream_raw(
+                0,
+                DMUS_STREAM_MIDI_RENDER,
+                &mut music,
+                harness.allocator.cast(),
+                harness.clock.cast(),
+            )
+        });
+        step("NewStream(MIDI)", status)?;
+        harness.midi = midi;
+        arm.call(|| harness.use_midi_stream_as_sink())
+            .map_err(|failed| StepFailed {
+                step: "QueryInterface(ISynthSinkDMus)",
+                status: failed.status,
+            })?;
+        self.port_parameters(arm)?;
+        self.set_state_both(arm, KSSTATE_RUN, KSSTATE_STOP)
+    }
+
+    fn port_parameters(&mut self, arm: &impl Arm) -> Result<(), StepFailed> {
+        let harness = &self.harness;
+        let requested = SYNTH_PORTPARAMS {
+            ValidParams: SYNTH_PORTPARAMS_VOICES | SYNTH_PORTPARAMS_CHANNELGROUPS | SYNTH_PORTPARAMS_EFFECTS,
+            Voices: self.setup.voices,
+            ChannelGroups: self.setup.channel_groups,
+            AudioChannels: u32::from(self.setup.channels),
+            SampleRate: self.setup.rate,
+            EffectsFlags: if self.setup.effects { 3 } else { 0 },
+            Share: 0,
+        };
+        let instance = bytes_of(&requested);
+        let mut value = vec![0u8; size_of::<SYNTH_PORTPARAMS>()];
+        let (status, _) = property(
+            arm,
+            harness,
+            &KSPROPSETID_Synth,
+            KSPROPERTY_SYNTH_PORTPARAMETERS,
+            KSPROPERTY_TYPE_GET,
+            &instance,
+            &mut value,
+        );
+        step("PORTPARAMETERS", status)?;
+        Ok(())
+    }
+
     fn bring_up(&mut self, arm: &impl Arm) -> Result<(), StepFailed> {
         let harness = &mut self.harness;
         let mut unknown: *mut c_void = null_mut();
@@ -382,27 +473,7 @@ impl Filter {
         let (status, sink) = arm.call(|| unsafe { query_interface(wave, &IID_ISynthSinkDMus) });
         step("QueryInterface(ISynthSinkDMus)", status)?;
         harness.sink = sink.cast();
-        let requested = SYNTH_PORTPARAMS {
-            ValidParams: SYNTH_PORTPARAMS_VOICES | SYNTH_PORTPARAMS_CHANNELGROUPS | SYNTH_PORTPARAMS_EFFECTS,
-            Voices: self.setup.voices,
-            ChannelGroups: self.setup.channel_groups,
-            AudioChannels: u32::from(self.setup.channels),
-            SampleRate: self.setup.rate,
-            EffectsFlags: if self.setup.effects { 3 } else { 0 },
-            Share: 0,
-        };
-        let instance = bytes_of(&requested);
-        let mut value = vec![0u8; size_of::<SYNTH_PORTPARAMS>()];
-        let (status, _) = property(
-            arm,
-            harness,
-            &KSPROPSETID_Synth,
-            KSPROPERTY_SYNTH_PORTPARAMETERS,
-            KSPROPERTY_TYPE_GET,
-            &instance,
-            &mut value,
-        );
-        step("PORTPARAMETERS", status)?;
+        self.port_parameters(arm)?;
         self.set_state_both(arm, KSSTATE_RUN, KSSTATE_STOP)?;
         let harness = &self.harness;
         step(
@@ -465,11 +536,26 @@ impl Filter {
     }
 
     /// One wave-sink period: clock, SyncToMaster, Render (`frames` ≤ 4096). Checks F32 output.
+    /// Hardware-synth filter: clock, `HardwareSynth::render_into` instead.
     pub fn render(&mut self, arm: &impl Arm, frames: u32) {
         let frames = frames.clamp(1, 4096);
         let rate = i64::from(self.setup.rate);
         let now = self.position * 10_000_000 / rate;
         self.harness.clock().set(now);
+        if let Some(synth) = self.harness.hardware.as_ref() {
+            let mut out = vec![0.0f32; frames as usize * 2];
+            let position = self.position as u64;
+            arm.call(|| synth.render_into(position, &mut out));
+            for value in out {
+                if value.is_finite() {
+                    self.peak = self.peak.max(value.abs());
+                } else {
+                    self.non_finite += 1;
+                }
+            }
+            self.position += i64::from(frames);
+            return;
+        }
         let harness = &self.harness;
         arm.call(|| harness.sync_to_master(now, false));
         let block_align = self.block_align();

@@ -7,6 +7,12 @@
 //! interpolation SETs (engine rebuilds) → DOWNLOAD ×4 (two collections) → notes through PutMessage
 //! → Render → UNLOAD → SetState STOP → Release all.
 //!
+//! The same sweep runs over the hardware-synth lifecycle (issue 9): `new_miniport_with_mode`
+//! (core and engine built at creation) → QI → Init → GetDescription → NewStream(MIDI) → QI sink →
+//! PORTPARAMETERS → SetState RUN → property SETs → the adapter's default collection through
+//! `HardwareSynth::with_engine` → a second MIDI stream opened and closed → DOWNLOAD ×4 → notes →
+//! `render_into` → UNLOAD → STOP → Release all, the adapter's handle last.
+//!
 //! Each n runs in a child process (this test binary re-run with `RELIABILITY_FAIL_AT=n`), so an
 //! infallible allocation (`Box::new`, `Vec::push`, … → `handle_alloc_error` → abort) is caught as a
 //! finding, with the backtrace of the failed allocation, instead of killing the sweep.
@@ -18,6 +24,7 @@
 //! `RELIABILITY_ALLOC_STRIDE` (default 1: every n) thins the sweep; `RELIABILITY_ALLOC_MAX` caps it.
 #![allow(clippy::all, clippy::undocumented_unsafe_blocks, missing_docs)]
 
+use miniport::SynthMode;
 use portcls_host::unpack::MidiEvent;
 use portcls_host::{GuardedAllocator, SampleFormat, platform};
 use portcls_sys::*;
@@ -143,15 +150,64 @@ fn fired() -> bool {
 // ------------------------------------------------------------------------------------------------
 // The lifecycle.
 
-fn setup() -> Setup {
-    Setup {
-        pool: 256,
-        voices: 16,
-        channel_groups: 2,
-        effects: true,
-        format: SampleFormat::S16,
-        channels: 2,
-        rate: 44_100,
+fn setup(mode: SynthMode) -> Setup {
+    match mode {
+        SynthMode::Classic => Setup {
+            pool: 256,
+            voices: 16,
+            channel_groups: 2,
+            effects: true,
+            format: SampleFormat::S16,
+            channels: 2,
+            rate: 44_100,
+        },
+        // The hardware-synth engine's fixed format.
+        SynthMode::HardwareSynth => Setup {
+            pool: 256,
+            voices: 16,
+            channel_groups: 2,
+            effects: true,
+            format: SampleFormat::F32,
+            channels: 2,
+            rate: 48_000,
+        },
+    }
+}
+
+/// The mode of this process's lifecycle (the sweep passes it to the child).
+fn mode_from_env() -> SynthMode {
+    match std::env::var("RELIABILITY_MODE").as_deref() {
+        Ok("hardware-synth") => SynthMode::HardwareSynth,
+        _ => SynthMode::Classic,
+    }
+}
+
+/// The adapter's default collection through `with_engine` (as `wavert::collection::install`:
+/// reserved ids, GM-flagged), idempotent so that a retry after a failure completes it.
+fn install_default(engine: &mut synth::Engine, mut collection: ::dls::model::Collection) -> NTSTATUS {
+    const WAVE_ID: u32 = 0xF000_0000;
+    const INSTRUMENT_ID: u32 = 0xF800_0000;
+    let wave = collection.waves.remove(0);
+    let mut instrument = collection.instruments.remove(0);
+    instrument.gm_instrument = true;
+    instrument.regions[0].wave_link.wave = WAVE_ID;
+    let result = (|| {
+        engine.reserve_bank(2)?;
+        for download in [
+            synth::Download::Wave(WAVE_ID, synth::Engine::prepare_wave(wave)?),
+            synth::Download::Instrument(INSTRUMENT_ID, synth::Engine::prepare_instrument(instrument)?),
+        ] {
+            match engine.install(download) {
+                Ok(()) | Err((synth::EngineError::DuplicateId, _)) => {}
+                Err((error, _)) => return Err(error),
+            }
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => STATUS_SUCCESS,
+        Err(synth::EngineError::OutOfMemory) => STATUS_INSUFFICIENT_RESOURCES,
+        Err(_) => STATUS_UNSUCCESSFUL,
     }
 }
 
@@ -226,9 +282,13 @@ fn notes(time: i64, on: bool) -> Vec<MidiEvent> {
 }
 
 /// One lifecycle with the armed allocator. Returns the log of failures seen and handled.
-fn lifecycle(arm: &impl Arm) -> Result<Vec<String>, String> {
+fn lifecycle(arm: &impl Arm, mode: SynthMode) -> Result<Vec<String>, String> {
     let mut log = Vec::new();
-    let mut filter = match Filter::open(arm, setup()) {
+    let opened = match mode {
+        SynthMode::Classic => Filter::open(arm, setup(mode)),
+        SynthMode::HardwareSynth => Filter::open_hardware(arm, setup(mode)),
+    };
+    let mut filter = match opened {
         Ok(filter) => filter,
         Err(StepFailed { step, status }) => {
             // Bring-up failed: the failure must be the injected one, with the right status; the
@@ -278,6 +338,39 @@ fn lifecycle(arm: &impl Arm) -> Result<Vec<String>, String> {
             2,
         )
     })?;
+    if mode == SynthMode::HardwareSynth {
+        // The adapter installs the default collection (its own allocations, in the engine mutex).
+        checked(&mut log, "default collection", || {
+            let synth = filter.harness.hardware.as_ref().unwrap();
+            // Built by the adapter before (gm.dls or the embedded bank), outside the armed call.
+            let collection = tiny_collection();
+            arm.call(|| synth.with_engine(|engine| install_default(engine, collection)))
+                .unwrap_or(STATUS_UNSUCCESSFUL)
+        })?;
+        // A second application opens (and later closes) a MIDI stream on the same synth.
+        let mut second: PMXF = std::ptr::null_mut();
+        checked(&mut log, "NewStream(MIDI 2)", || {
+            let harness = &filter.harness;
+            let mut music = portcls_host::harness::music_format();
+            let (status, stream, _) = arm.call(|| unsafe {
+                harness.new_stream_raw(
+                    0,
+                    DMUS_STREAM_MIDI_RENDER,
+                    &mut music,
+                    harness.allocator.cast(),
+                    harness.clock.cast(),
+                )
+            });
+            second = stream;
+            status
+        })?;
+        let harness = &filter.harness;
+        arm.call(|| unsafe { harness.transition(second, KSSTATE_RUN, KSSTATE_STOP) })
+            .map_err(|failed| format!("SetState on the second MIDI stream: {failed}"))?;
+        arm.call(|| unsafe { harness.transition(second, KSSTATE_STOP, KSSTATE_RUN) })
+            .map_err(|failed| format!("SetState on the second MIDI stream: {failed}"))?;
+        arm.call(|| unsafe { portcls_host::harness::release(second) });
+    }
     // Downloads: two collections (waves then instruments each).
     let mut buffers = download_buffers(&tiny_collection(), 1);
     let mut second = tiny_collection();
@@ -345,13 +438,14 @@ fn child_lifecycle() {
     // SAFETY (test): SIGABRT = 6 on Linux; the handler only prints the stored backtrace.
     unsafe { signal(6, on_abort) };
     // Warm-up (lazily initialised process state), then the baseline.
-    lifecycle(&NoArm).expect("unarmed lifecycle");
+    let mode = mode_from_env();
+    lifecycle(&NoArm, mode).expect("unarmed lifecycle");
     // Lazily allocated process state of the test itself: stdout's buffer, backtrace machinery.
     println!("warm-up done");
     drop(std::backtrace::Backtrace::force_capture());
     let (blocks, bytes) = live();
     FAIL_AT.store(n, Ordering::SeqCst);
-    let result = lifecycle(&Armed);
+    let result = lifecycle(&Armed, mode);
     FAIL_AT.store(0, Ordering::SeqCst);
     // The recorded backtrace is the test's own allocation: report it on failure, then free it
     // before counting what the miniport left behind.
@@ -388,6 +482,15 @@ fn child_lifecycle() {
 
 #[test]
 fn every_injected_allocation_failure_is_handled() {
+    sweep(SynthMode::Classic);
+}
+
+#[test]
+fn every_injected_allocation_failure_in_hardware_synth_mode_is_handled() {
+    sweep(SynthMode::HardwareSynth);
+}
+
+fn sweep(mode: SynthMode) {
     let stride: u64 = std::env::var("RELIABILITY_ALLOC_STRIDE")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -412,6 +515,14 @@ fn every_injected_allocation_failure_is_handled() {
                 "--test-threads=1",
             ])
             .env("RELIABILITY_FAIL_AT", n.to_string())
+            .env(
+                "RELIABILITY_MODE",
+                if mode == SynthMode::HardwareSynth {
+                    "hardware-synth"
+                } else {
+                    "classic"
+                },
+            )
             .env("RUST_BACKTRACE", "1")
             .output()
             .unwrap();
@@ -461,7 +572,7 @@ fn every_injected_allocation_failure_is_handled() {
         n += stride;
     }
     eprintln!(
-        "allocation-failure sweep: n = 1..{} (stride {stride}) over {} miniport allocations in {:?}",
+        "allocation-failure sweep ({mode:?}): n = 1..{} (stride {stride}) over {} miniport allocations in {:?}",
         n - 1,
         total.clone().unwrap_or_else(|| "?".into()),
         started.elapsed()
