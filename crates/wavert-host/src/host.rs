@@ -276,6 +276,29 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
         Ok(format)
     }
 
+    /// `NewStream(pin, capture, format)` alone: its status and the stream it wrote (the caller
+    /// owns that reference).
+    pub fn new_stream_raw(
+        &self,
+        pin: u32,
+        capture: bool,
+        format: &[u8],
+    ) -> (NTSTATUS, *mut portcls_sys::IMiniportWaveRTStream) {
+        let mut stream = null_mut();
+        // SAFETY: live miniport; `format` readable for its FormatSize; a live port stream.
+        let status = unsafe {
+            ((*(*self.wave).lpVtbl).NewStream)(
+                self.wave,
+                &mut stream,
+                self.port_stream.cast(),
+                pin,
+                u8::from(capture),
+                format.as_ptr().cast_mut().cast(),
+            )
+        };
+        (status, stream)
+    }
+
     /// `NewStream(pin, capture, format)`, then `QueryInterface` of the stream for
     /// `IMiniportWaveRTStreamNotification` (PortCls's test for notification support), keeping
     /// that reference and dropping `NewStream`'s.
