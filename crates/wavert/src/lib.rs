@@ -15,7 +15,6 @@
 //! | [`intersect`] | `DataRangeIntersection` and `NewStream` format checks, from one list |
 //! | [`shared`] | [`shared::SharedSynth`]: one engine per adapter, for the MIDI and the WaveRT stream |
 //! | [`descriptor`] | the WaveRT and topology filter descriptors and their physical connection |
-//! | [`dmus_filter`] | the DMus filter of this mode: MIDI pin only, MIDI range first, AUDIO+RENDER+SYNTHESIZER |
 //! | [`collection`] | the default collection: gm.dls if valid, else the embedded GM bank |
 //! | [`platform`] | [`WaveRtPlatform`]: interrupt time, waking the render thread, `KeSetEvent` |
 //! | [`pump`] | [`pump::Pump`]: the per-adapter render loop body the kernel thread calls every tick |
@@ -36,7 +35,6 @@ pub mod capture;
 pub mod clock;
 pub mod collection;
 pub mod descriptor;
-pub mod dmus_filter;
 pub mod error;
 pub mod format;
 pub mod intersect;

@@ -1,5 +1,5 @@
-//! The capture endpoint's filters and the hardware-synth DMus filter, read back through their
-//! pointers as PortCls reads them.
+//! The capture endpoint's filters, read back through their pointers as PortCls reads them. (The
+//! hardware-synth DMus filter lives and is tested in `miniport::descriptor::hardware_synth`.)
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -11,7 +11,6 @@
 use std::mem::size_of;
 
 use ::wavert::descriptor::*;
-use ::wavert::dmus_filter;
 use portcls_sys::*;
 
 fn pins(filter: &PCFILTER_DESCRIPTOR) -> &[PCPIN_DESCRIPTOR] {
@@ -124,70 +123,4 @@ fn topology_filter_names_the_endpoint_and_bridges_to_the_wave_filter() {
         (KSPIN_DATAFLOW_OUT, KSPIN_DATAFLOW_IN)
     );
     assert_eq!(ENDPOINT_NAME, "dmksynth output");
-}
-
-/// Built in a static from the miniport's own node table, as the miniport will.
-static HARDWARE_SYNTH: PCFILTER_DESCRIPTOR =
-    dmus_filter::hardware_synth_filter(miniport::descriptor::NODES.as_ptr());
-
-#[test]
-fn hardware_synth_dmus_filter_has_the_midi_pin_only_midi_range_first() {
-    let pins = pins(&HARDWARE_SYNTH);
-    assert_eq!(pins.len(), 1, "no wave-out pin");
-    let midi = &pins[0];
-    assert_eq!(midi.KsPinDescriptor.DataFlow, KSPIN_DATAFLOW_IN);
-    assert_eq!(midi.KsPinDescriptor.Communication, KSPIN_COMMUNICATION_SINK);
-    let subformats: Vec<GUID> = ranges(midi)
-        .into_iter()
-        .map(|r| {
-            assert_eq!(r.FormatSize as usize, size_of::<KSDATARANGE_MUSIC>());
-            assert_eq!(r.MajorFormat, KSDATAFORMAT_TYPE_MUSIC);
-            assert_eq!(r.Specifier, KSDATAFORMAT_SPECIFIER_NONE);
-            r.SubFormat
-        })
-        .collect();
-    assert_eq!(
-        subformats,
-        vec![KSDATAFORMAT_SUBTYPE_MIDI, KSDATAFORMAT_SUBTYPE_DIRECTMUSIC]
-    );
-    // Same pin name as the classic mode, so the INF's friendly name applies to both.
-    assert_eq!(
-        unsafe { *midi.KsPinDescriptor.Name },
-        miniport::descriptor::PIN_NAME_GUID
-    );
-    let categories = unsafe {
-        std::slice::from_raw_parts(HARDWARE_SYNTH.Categories, HARDWARE_SYNTH.CategoryCount as usize)
-    };
-    assert_eq!(
-        categories,
-        &[KSCATEGORY_AUDIO, KSCATEGORY_RENDER, KSCATEGORY_SYNTHESIZER]
-    );
-    // The synth node (with the miniport's property automation) is fed by the pin.
-    assert_eq!(HARDWARE_SYNTH.NodeCount, 1);
-    let node = unsafe { &*HARDWARE_SYNTH.Nodes };
-    assert_eq!(unsafe { *node.Type }, KSNODETYPE_SYNTHESIZER);
-    assert!(!node.AutomationTable.is_null());
-    let c = connections(&HARDWARE_SYNTH);
-    assert_eq!(
-        (c[0].FromNode, c[0].FromNodePin, c[0].ToNode, c[0].ToNodePin),
-        (
-            PCFILTER_NODE,
-            dmus_filter::PIN_MIDI,
-            dmus_filter::NODE_SYNTH,
-            KSNODEPIN_STANDARD_IN
-        )
-    );
-    // Every connection refers to an existing pin or node.
-    for connection in c {
-        for (node, pin) in [
-            (connection.FromNode, connection.FromNodePin),
-            (connection.ToNode, connection.ToNodePin),
-        ] {
-            if node == PCFILTER_NODE {
-                assert!(pin < HARDWARE_SYNTH.PinCount);
-            } else {
-                assert!(node < HARDWARE_SYNTH.NodeCount);
-            }
-        }
-    }
 }
