@@ -1,7 +1,7 @@
 //! The capture stream object ([`CaptureStreamObject`]): `IUnknown`, `IMiniportWaveRTStream`,
 //! `IMiniportWaveRTStreamNotification` (one vtable; the plain stream's is its prefix).
 //!
-//! The stream's state lives in the adapter's [`Renderer`] (the host pin has one instance, so there
+//! The stream's state lives in the adapter's `Renderer` ([`crate::pump`]) (the host pin has one instance, so there
 //! is one slot): this object claims the slot in `NewStream` and clears it in its last `Release`.
 //! Every method but `GetPosition` runs at PASSIVE_LEVEL and takes the renderer's non-raising mutex;
 //! `GetPosition` (PASSIVE or DISPATCH) only reads the spin-locked [`PositionSource`] copy.

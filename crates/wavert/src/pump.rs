@@ -1,7 +1,7 @@
 //! The adapter's render loop body ([`Pump`]) and the state it shares with the WaveRT objects
-//! ([`Renderer`]).
+//! (`Renderer`, crate-private).
 //!
-//! One [`Renderer`] per adapter, reference counted, owned jointly by the [`Pump`] the kernel's
+//! One `Renderer` per adapter, reference counted, owned jointly by the [`Pump`] the kernel's
 //! render thread holds, the WaveRT miniport object and its capture stream object. It holds:
 //!
 //! * the shared synth ([`SharedSynth`], the miniport's `HardwareSynth`);
@@ -26,6 +26,25 @@
 //!
 //! It returns whether the thread should keep ticking (1 or 2 applies); when it returns `false`
 //! the thread may sleep until [`crate::WaveRtPlatform::wake_renderer`].
+//!
+//! The kernel's render thread (the `winglue` glue), in outline:
+//!
+//! ```text
+//! loop {
+//!     KeWaitForMultipleObjects([wake_event, timer_event, stop_event], WaitAny)   // PASSIVE
+//!     if stop_event signalled { break }
+//!     let report = pump.tick(KeQueryInterruptTimePrecise());
+//!     if report.keep_ticking { arm the 2 ms high-resolution timer if not armed }
+//!     else { ExCancelTimer }                      // sleep until wake_renderer sets wake_event
+//! }
+//! ```
+//!
+//! `wake_renderer` (called by the stream's `SetState`, buffer and `Release` methods at PASSIVE
+//! level) only sets `wake_event`. The MIDI pin's RUN does not call it (the DMus miniport knows
+//! nothing of the pump), so while idle the thread should also wake on a timeout (say 50 ms) and
+//! call [`Pump::keep_ticking`] (cheap): a MIDI client that starts while nobody records then gets
+//! its discard ticks within 50 ms (the discard clock starts at the first tick that sees MIDI
+//! running).
 
 use alloc::vec::Vec;
 use core::ptr::NonNull;

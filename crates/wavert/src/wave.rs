@@ -4,7 +4,7 @@
 //!
 //! It follows the DMus miniport's COM conventions (`miniport::com`): `#[repr(C)]`, an
 //! [`ObjectHeader`] first, the generic `QueryInterface`/`AddRef` thunks, `try_box`. It holds a
-//! reference on the adapter's [`Renderer`] (shared with the [`crate::pump::Pump`] and the stream).
+//! reference on the adapter's `Renderer` (shared with the [`crate::pump::Pump`] and the stream).
 
 use core::mem::size_of;
 use core::ptr::{NonNull, null_mut};
