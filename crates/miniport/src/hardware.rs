@@ -46,16 +46,32 @@ impl<P: Platform> HardwareSynth<P> {
 
     /// Renders `out.len() / 2` frames of 48 kHz interleaved stereo `f32` (an odd last sample is
     /// zeroed). `position` is the stream frame of `out`'s first frame: the axis MIDI is timed on.
-    /// Before rendering it maps that frame to the master clock's time now (the phase lock of
-    /// `SyncToMaster`, so the stream's reference time follows the renderer's frames) and moves the
-    /// pending MIDI events into the engine at their frames. A `position` that does not continue
-    /// the previous call's end (a capture stream that restarted, skipped frames) restarts the
-    /// mapping at `position`.
+    /// Before rendering it moves the pending MIDI events into the engine at their frames. Unless
+    /// the renderer reports the capture position with [`sync_position`](Self::sync_position),
+    /// it first maps `position` to the master clock's time now (the phase lock of
+    /// `SyncToMaster`, 1/32 of the error per call, so the stream's reference time follows the
+    /// renderer's frames; a renderer that renders ahead of the capture then places notes that
+    /// much later, with its jitter smoothed), and a `position` that does not continue the
+    /// previous call's end (a capture stream that restarted, skipped frames) restarts the mapping
+    /// at `position`.
     ///
     /// PASSIVE_LEVEL (the render thread): takes the engine mutex, and the queue spin lock only
     /// for the moment it moves events. No allocation, no free.
     pub fn render_into(&self, position: u64, out: &mut [f32]) {
         self.core().render_into(position, out);
+    }
+
+    /// Optional, for a renderer that knows it (the WaveRT pump does: its `StreamClock`): stream
+    /// frame `frame` (on the same axis as `render_into`'s `position`) is being captured **now**.
+    /// Call it once per tick, before `render_into`. From the first call on, these reports — not
+    /// `render_into`'s positions, which run ahead of the capture by the renderer's lead and
+    /// jitter with its ticks — phase-lock the MIDI stream's reference time to stream frames, so a
+    /// note stamped at reference time `t` lands on the frame the capture stream records at `t`.
+    /// A frame earlier than the previous report (the stream axis restarted) restarts the mapping.
+    ///
+    /// Any IRQL ≤ DISPATCH_LEVEL (takes the queue spin lock and reads the master clock only).
+    pub fn sync_position(&self, frame: u64) {
+        self.core().sync_position(frame);
     }
 
     /// Whether a MIDI pin on this synth is in `KSSTATE_RUN`: the renderer must keep ticking then,

@@ -260,6 +260,11 @@ struct QueueState {
     master_clock: PMASTERCLOCK,
     /// MIDI pins in `KSSTATE_RUN` (hardware-synth mode may have several).
     midi_running: u32,
+    /// Hardware-synth mode: the renderer reports the frame being captured now
+    /// ([`Core::sync_position`]); then `render_into` leaves the sample clock alone.
+    positions_reported: bool,
+    /// The last frame reported.
+    last_reported: i64,
     counters: StreamCounters,
 }
 
@@ -333,6 +338,8 @@ impl<P: Platform> Core<P> {
                 allocator: null_mut(),
                 master_clock: null_mut(),
                 midi_running: 0,
+                positions_reported: false,
+                last_reported: 0,
                 counters: StreamCounters::default(),
             }),
             synth: Mutex::new(SynthState {
@@ -965,15 +972,35 @@ impl<P: Platform> Core<P> {
         let frames = u32::try_from(frames).unwrap_or(u32::MAX);
         {
             let mut queue = self.queue.lock();
-            if queue.clock.started() && position != queue.render_end {
-                // The stream axis restarted or skipped: map `position` to now afresh.
-                let rate = queue.clock.rate();
-                queue.clock = SampleClock::new(rate);
+            if !queue.positions_reported || !queue.clock.started() {
+                if queue.clock.started() && position != queue.render_end {
+                    // The stream axis restarted or skipped: map `position` to now afresh.
+                    let rate = queue.clock.rate();
+                    queue.clock = SampleClock::new(rate);
+                }
+                queue.clock.sync_frame(master_now, position);
             }
-            queue.clock.sync_frame(master_now, position);
             Self::move_pending(&mut queue, engine, position, frames);
         }
         engine.render_f32(body);
+    }
+
+    /// [`crate::HardwareSynth::sync_position`]: stream frame `frame` is being captured now. From
+    /// the first call on, these reports (not `render_into`'s positions) drive the sample clock:
+    /// an exact anchor, free of the renderer's lead and tick jitter. A frame earlier than the last
+    /// report (the stream axis restarted) restarts the mapping. Any IRQL ≤ DISPATCH_LEVEL (queue
+    /// spin lock and `IMasterClock::GetTime` only).
+    pub(crate) fn sync_position(&self, frame: u64) {
+        let frame = i64::try_from(frame).unwrap_or(i64::MAX);
+        let master_now = self.master_time();
+        let mut queue = self.queue.lock();
+        if queue.positions_reported && frame < queue.last_reported {
+            let rate = queue.clock.rate();
+            queue.clock = SampleClock::new(rate);
+        }
+        queue.positions_reported = true;
+        queue.last_reported = frame;
+        queue.clock.sync_frame(master_now, frame);
     }
 
     /// Whether a MIDI pin is in `KSSTATE_RUN`.

@@ -527,3 +527,93 @@ fn a_whole_hardware_synth_lifecycle_frees_everything() {
     assert_eq!(platform::live_bytes(), bytes, "bytes leaked");
     assert_eq!(platform::dispatch_allocations(), 0);
 }
+
+/// A render thread as ADR 002 has it: woken every 2 ms ± 1 ms (master time `T`), the capture
+/// stream's frame `C = floor(T · 48000 / 10^7)`, rendering `[cursor, C + lead)` with a 5 ms lead,
+/// split in two calls where it crosses a (simulated) 100 ms buffer wrap. Returns the onset of
+/// every note minus the frame its reference time falls on.
+fn onset_errors_with_a_leading_render_thread(report_positions: bool) -> Vec<i64> {
+    let mut port = open_dc(&config(SynthMode::HardwareSynth));
+    let synth = port.hardware().unwrap().clone();
+    let harness = port.harness();
+    let times: Vec<i64> = (0..40).map(|k| 3_000_000 + k * 1_234_567).collect();
+    let events: Vec<MidiEvent> = times
+        .iter()
+        .flat_map(|&t| {
+            [
+                note(t, 60),
+                MidiEvent {
+                    time: t + 500_000,
+                    channel_group: 1,
+                    bytes: vec![0x80, 60, 0],
+                },
+            ]
+        })
+        .collect();
+    let lead = 240u64;
+    let mut output = vec![0.0f32; 60 * 48_000];
+    let mut cursor = 0u64;
+    let mut time = 0i64;
+    let mut jitter = 0x2545_F491_4F6C_DD1Du64;
+    let mut sent = false;
+    while cursor + 4_800 < output.len() as u64 {
+        jitter ^= jitter << 13;
+        jitter ^= jitter >> 7;
+        jitter ^= jitter << 17;
+        time += 10_000 + (jitter % 20_001) as i64; // 1..3 ms
+        harness.clock().set(time);
+        let capture = (time as i128 * 48_000 / 10_000_000) as u64;
+        if !sent && time > 1_000_000 {
+            // The application sends everything early, stamped (as DirectMusic does).
+            put(harness.midi, harness.allocator(), &events);
+            sent = true;
+        }
+        if report_positions {
+            synth.sync_position(capture);
+        }
+        let end = capture + lead;
+        while cursor < end {
+            let wrap = (cursor / 4_800 + 1) * 4_800;
+            let piece_end = end.min(wrap);
+            let out = &mut output[cursor as usize..piece_end as usize];
+            let mut stereo = vec![0.0f32; out.len() * 2];
+            synth.render_into(cursor, &mut stereo);
+            for (sample, frame) in out.iter_mut().zip(stereo.chunks_exact(2)) {
+                *sample = frame[0];
+            }
+            cursor = piece_end;
+        }
+    }
+    drop(synth);
+    let found = onsets(&output, 0);
+    assert_eq!(found.len(), times.len(), "onsets {found:?}");
+    let accounting = port.close().unwrap();
+    assert_eq!(accounting.events_back, accounting.events_out);
+    found
+        .iter()
+        .zip(&times)
+        .map(|(&onset, &t)| onset - (t as f64 * 48_000.0 / 1e7).round() as i64)
+        .collect()
+}
+
+/// With the renderer reporting the capture position (`sync_position`), notes land on the frame
+/// their reference time is captured at, within one frame, despite the 5 ms lead, the ±1 ms tick
+/// jitter and split calls. Without the reports, `render_into`'s own positions drive the
+/// mapping: the notes come later by about the lead minus a tick, steadily (the phase lock
+/// smooths the jitter).
+#[test]
+#[cfg_attr(miri, ignore = "renders a minute of audio: too slow under Miri")]
+fn a_leading_jittered_render_thread_keeps_notes_on_their_frames() {
+    let _serial = serial();
+    let reported = onset_errors_with_a_leading_render_thread(true);
+    let unreported = onset_errors_with_a_leading_render_thread(false);
+    eprintln!("with sync_position: {reported:?}");
+    eprintln!("without: {unreported:?}");
+    assert!(reported.iter().all(|error| error.abs() <= 1), "{reported:?}");
+    let (min, max) = (
+        *unreported.iter().min().unwrap(),
+        *unreported.iter().max().unwrap(),
+    );
+    assert!(min >= 0 && max <= 240, "{unreported:?}");
+    assert!(max - min <= 4, "spread {min}..{max}");
+}
