@@ -86,8 +86,9 @@ pub struct WaveRtHost<S: SharedSynth + Send + 'static> {
     /// The port-side stream object.
     pub port_stream: *mut FakePortStream,
     stream: *mut IMiniportWaveRTStreamNotification,
-    /// The notification event the audio engine registers.
-    pub event: Box<FakeEvent>,
+    /// The notification event the audio engine registers (heap, freed at teardown: a raw pointer,
+    /// so that moving the host does not invalidate the address the miniport keeps).
+    event: NonNull<FakeEvent>,
     /// The buffer, once allocated.
     pub buffer: Option<HostBuffer>,
     /// The stream's format, once open.
@@ -150,7 +151,7 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
             topology_port: FakePort::create(),
             port_stream: FakePortStream::create(),
             stream: null_mut(),
-            event: Box::default(),
+            event: NonNull::from(Box::leak(Box::<FakeEvent>::default())),
             buffer: None,
             format: None,
         };
@@ -185,6 +186,12 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
         };
         check("IMiniportTopology::Init", status)?;
         Ok(host)
+    }
+
+    /// The notification event.
+    pub fn event(&self) -> &FakeEvent {
+        // SAFETY: allocated in `create`, freed only by `teardown`.
+        unsafe { self.event.as_ref() }
     }
 
     /// The pump.
@@ -437,13 +444,13 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
     /// `RegisterNotificationEvent` of the host's event.
     pub fn register_event(&self) -> NTSTATUS {
         // SAFETY: a live stream; the event lives as long as the host.
-        unsafe { (self.stream_vtable().RegisterNotificationEvent)(self.stream, self.event.as_kevent()) }
+        unsafe { (self.stream_vtable().RegisterNotificationEvent)(self.stream, self.event().as_kevent()) }
     }
 
     /// `UnregisterNotificationEvent` of the host's event.
     pub fn unregister_event(&self) -> NTSTATUS {
         // SAFETY: as above.
-        unsafe { (self.stream_vtable().UnregisterNotificationEvent)(self.stream, self.event.as_kevent()) }
+        unsafe { (self.stream_vtable().UnregisterNotificationEvent)(self.stream, self.event().as_kevent()) }
     }
 
     /// `SetState` (PASSIVE_LEVEL).
@@ -528,6 +535,8 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
             topology_remaining,
             breaches: port_stream.counters().breaches,
         };
+        // SAFETY: made by `create`; the stream that could signal it is gone.
+        drop(unsafe { Box::from_raw(self.event.as_ptr()) });
         // SAFETY: made by `create`, no longer referenced by anything that will use them.
         unsafe {
             FakePort::destroy(self.port);

@@ -155,7 +155,7 @@ pub fn run<S: SharedSynth + Send + 'static>(host: &mut WaveRtHost<S>, schedule: 
         Reader::Poll { period, .. } => period,
         Reader::Event { .. } => u64::MAX,
     };
-    let mut events_seen = host.event.signals();
+    let mut events_seen = host.event().signals();
     let (mut tick_index, mut read_index) = (1u64, 1u64);
     let mut last_frame = 0u64;
     let mut last_offset = 0u64;
@@ -207,7 +207,7 @@ pub fn run<S: SharedSynth + Send + 'static>(host: &mut WaveRtHost<S>, schedule: 
             if !stalled {
                 tick(host, &mut captured, t);
                 if let Reader::Event { latency } = schedule.reader {
-                    let signals = host.event.signals();
+                    let signals = host.event().signals();
                     if signals > events_seen {
                         captured.events += signals - events_seen;
                         events_seen = signals;
@@ -235,7 +235,7 @@ pub fn run<S: SharedSynth + Send + 'static>(host: &mut WaveRtHost<S>, schedule: 
     }
     tick(host, &mut captured, schedule.duration);
     if let Reader::Event { .. } = schedule.reader {
-        captured.events += host.event.signals() - events_seen;
+        captured.events += host.event().signals() - events_seen;
     }
     read(host, &mut captured, schedule.duration);
     assert_eq!(host.set_state(KSSTATE_PAUSE), STATUS_SUCCESS);

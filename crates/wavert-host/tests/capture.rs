@@ -77,7 +77,7 @@ fn every_frame_once_in_order_across_3000_wraps_with_jitter() {
         assert_eq!(stats.underruns, 0, "{format:?}");
         // One signal per 480-frame period boundary the position crossed.
         assert_eq!(stats.signals, (frames / 480) as u64, "{format:?}");
-        assert_eq!(host.event.signals(), stats.signals);
+        assert_eq!(host.event().signals(), stats.signals);
         if let Reader::Event { .. } = reader {
             assert_eq!(captured.events, stats.signals);
             // Each event woke one read (the last one may fall after the end), and those reads

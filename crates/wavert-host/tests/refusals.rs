@@ -388,12 +388,37 @@ fn buffers_events_registers_and_interfaces() {
     assert_eq!((missed, none), (STATUS_INVALID_PARAMETER, null_mut()));
     // A free of someone else's MDL is ignored; the real one goes back to the port.
     // SAFETY: a live stream; the MDL is not its own (ignored).
-    unsafe { (vtable.FreeBufferWithNotification)(host.stream(), 8usize as _, 16) };
+    unsafe { (vtable.FreeBufferWithNotification)(host.stream(), std::ptr::without_provenance_mut(8), 16) };
     assert_eq!(port_stream.live_mdls(), 1);
     assert_eq!(host.unregister_event(), STATUS_SUCCESS);
     host.free_buffer();
     assert_eq!(port_stream.live_mdls(), 0);
     let counters = port_stream.counters();
     assert_eq!((counters.maps, counters.unmaps, counters.breaches), (1, 1, 0));
+    assert_eq!(host.teardown(), wavert_host::Accounting::default());
+}
+
+#[test]
+fn a_stream_released_running_with_its_buffer_and_event_cleans_up() {
+    let mut host = host();
+    host.new_stream(1, true, &format_bytes(SampleFormat::Pcm16))
+        .unwrap();
+    host.allocate(2, 3_840).unwrap();
+    assert_eq!(host.register_event(), STATUS_SUCCESS);
+    assert_eq!(host.set_state(portcls_sys::KSSTATE_RUN), STATUS_SUCCESS);
+    host.platform.set_time(1_000 + 200_000);
+    let report = host.pump().tick(1_000 + 200_000);
+    assert_eq!((report.mode, report.signalled), (wavert::PumpMode::Capture, true));
+    // SAFETY: the host's own port stream.
+    let port_stream = unsafe { &*host.port_stream };
+    assert_eq!(port_stream.live_mdls(), 1);
+    assert_eq!(host.close_stream(), 0);
+    assert_eq!(
+        port_stream.live_mdls(),
+        0,
+        "the stream freed the buffer the port left"
+    );
+    assert!(!host.pump().keep_ticking());
+    assert_eq!(host.pump().tick(1_000 + 400_000).mode, wavert::PumpMode::Idle);
     assert_eq!(host.teardown(), wavert_host::Accounting::default());
 }
