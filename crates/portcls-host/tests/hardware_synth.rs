@@ -1,22 +1,16 @@
 //! The hardware-synth mode (issue 9) seen from outside: the miniport created with
 //! `SynthMode::HardwareSynth`, driven through its C ABI, audio through `HardwareSynth::render_into`.
-//! (Its own test binary: the allocation counters are process-wide.)
+//! The leak checks are in `hardware_synth_leaks.rs` (a binary of one test).
 #![allow(clippy::all, clippy::undocumented_unsafe_blocks, missing_docs)]
 
 mod common;
 
 use common::*;
-use miniport::{SynthMode, new_miniport_with_mode};
-use portcls_host::harness::{query_interface, reference_count, release, wave_format};
+use miniport::SynthMode;
+use portcls_host::harness::release;
 use portcls_host::unpack::MidiEvent;
-use portcls_host::{GuardedAllocator, HostPlatform, SampleFormat, platform};
-use portcls_host::{HostPort, PortConfig};
-use portcls_sys::{
-    DMUS_STREAM_WAVE_SINK, IID_IMiniportDMus, IMiniportDMus, KSDATAFORMAT, KSDATAFORMAT_WAVEFORMATEX,
-    NonPagedPool, PCFILTER_DESCRIPTOR, PMXF, PSERVICEGROUP, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS,
-};
-use std::ptr::null_mut;
-use synth::{Download, Engine};
+use portcls_host::{GuardedAllocator, HostPort, PortConfig, platform};
+use portcls_sys::STATUS_SUCCESS;
 
 #[global_allocator]
 static ALLOCATOR: GuardedAllocator = GuardedAllocator;
@@ -28,102 +22,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-#[test]
-fn hardware_synth_miniport_describes_the_midi_only_filter_refuses_the_wave_sink_and_frees_everything() {
-    let _serial = serial();
-    bare_lifecycle(); // warm-up: lazily initialised process state
-    let blocks = platform::live_allocations();
-    let bytes = platform::live_bytes();
-    bare_lifecycle();
-    assert_eq!(platform::live_allocations(), blocks, "blocks leaked");
-    assert_eq!(platform::live_bytes(), bytes, "bytes leaked");
-    assert_eq!(platform::dispatch_allocations(), 0);
-}
-
-fn bare_lifecycle() {
-    let (unknown, synth) = new_miniport_with_mode(HostPlatform, SynthMode::HardwareSynth).unwrap();
-    let synth = synth.expect("hardware-synth mode returns the synth handle");
-    let (status, miniport) = unsafe { query_interface(unknown.as_ptr(), &IID_IMiniportDMus) };
-    assert_eq!(status, STATUS_SUCCESS);
-    unsafe { release(unknown.as_ptr()) };
-    let miniport: *mut IMiniportDMus = miniport.cast();
-    let vtable = unsafe { &*(*miniport).lpVtbl };
-
-    let mut descriptor: *mut PCFILTER_DESCRIPTOR = null_mut();
-    assert_eq!(
-        unsafe { (vtable.GetDescription)(miniport, &mut descriptor) },
-        STATUS_SUCCESS
-    );
-    assert!(std::ptr::eq(
-        descriptor,
-        &miniport::descriptor::hardware_synth::FILTER
-    ));
-
-    let mut format: KSDATAFORMAT_WAVEFORMATEX = wave_format(48_000, 2, SampleFormat::F32);
-    let mut stream: PMXF = null_mut();
-    let mut group: PSERVICEGROUP = null_mut();
-    let mut prefetch = 0u64;
-    let status = unsafe {
-        (vtable.NewStream)(
-            miniport,
-            &mut stream,
-            null_mut(),
-            NonPagedPool,
-            1,
-            DMUS_STREAM_WAVE_SINK,
-            (&mut format as *mut KSDATAFORMAT_WAVEFORMATEX).cast::<KSDATAFORMAT>(),
-            &mut group,
-            null_mut(),
-            null_mut(),
-            &mut prefetch,
-        )
-    };
-    assert_eq!(status, STATUS_INVALID_DEVICE_REQUEST);
-    assert!(stream.is_null());
-
-    // Nothing plays yet: silence, every sample written.
-    let mut out = vec![1.0f32; 2 * 333];
-    synth.render_into(0, &mut out);
-    assert!(out.iter().all(|&sample| sample == 0.0));
-    assert!(!synth.midi_running());
-    assert_eq!(
-        synth.with_engine(|engine| engine.config().sample_rate),
-        Some(48_000)
-    );
-
-    // The port's reference and the synth instance's (through the handle).
-    assert_eq!(unsafe { reference_count(miniport) }, 2);
-    let clone = synth.clone();
-    drop(synth);
-    unsafe { release(miniport) };
-    drop(clone);
-}
-
 const MODES: [SynthMode; 2] = [SynthMode::Classic, SynthMode::HardwareSynth];
-
-/// A dry 48 kHz stereo float configuration in `mode` (hardware-synth: 96-frame ticks ± 48).
-fn config(mode: SynthMode) -> PortConfig {
-    PortConfig {
-        mode,
-        format: SampleFormat::F32,
-        ..dry_config()
-    }
-}
-
-fn left_f32(bytes: &[u8]) -> impl Iterator<Item = f32> + '_ {
-    bytes
-        .chunks_exact(8)
-        .map(|frame| f32::from_le_bytes([frame[0], frame[1], frame[2], frame[3]]))
-}
-
-/// Renders `periods` periods of 480 frames; the left channel.
-fn render_left(port: &mut HostPort, periods: usize) -> Vec<f32> {
-    let mut left = Vec::new();
-    for _ in 0..periods {
-        left.extend(left_f32(port.render(480).unwrap()));
-    }
-    left
-}
 
 /// In-place iterative radix-2 FFT of (re, im); `re.len()` is a power of two.
 fn fft(re: &mut [f64], im: &mut [f64]) {
@@ -252,35 +151,6 @@ fn onsets_land_on_the_exact_sample_in_both_modes() {
         }
     }
     assert_eq!(platform::dispatch_allocations(), 0);
-}
-
-const WAVE_ID_BASE: u32 = 0xF000_0000;
-const INSTRUMENT_ID_BASE: u32 = 0xF800_0000;
-
-/// Installs `collection` into the engine under reserved ids with its instruments GM-flagged, as
-/// the adapter installs the default collection (`wavert::collection::install`).
-fn install_default(engine: &mut Engine, mut collection: dls::model::Collection) {
-    engine
-        .reserve_bank(collection.waves.len() + collection.instruments.len())
-        .unwrap();
-    for (id, wave) in (WAVE_ID_BASE..).zip(std::mem::take(&mut collection.waves)) {
-        let prepared = Engine::prepare_wave(wave).unwrap();
-        engine
-            .install(Download::Wave(id, prepared))
-            .map_err(|(e, _)| e)
-            .unwrap();
-    }
-    for (id, mut instrument) in (INSTRUMENT_ID_BASE..).zip(collection.instruments) {
-        instrument.gm_instrument = true;
-        for region in &mut instrument.regions {
-            region.wave_link.wave += WAVE_ID_BASE;
-        }
-        let prepared = Engine::prepare_instrument(instrument).unwrap();
-        engine
-            .install(Download::Instrument(id, prepared))
-            .map_err(|(e, _)| e)
-            .unwrap();
-    }
 }
 
 /// The steady level of a note on program 0 (0.2 s in, 0.1 s long): middle C at full velocity.
@@ -491,49 +361,12 @@ fn a_restarted_stream_axis_restarts_the_mapping() {
     port.close().unwrap();
 }
 
-/// A whole hardware-synth lifecycle (second MIDI stream, default collection, downloads, notes,
-/// unloads, close, the adapter's handle dropped last) frees every block, and nothing at
-/// DISPATCH_LEVEL allocates.
-#[test]
-#[cfg_attr(miri, ignore = "renders audio: too slow under Miri")]
-fn a_whole_hardware_synth_lifecycle_frees_everything() {
-    let _serial = serial();
-    let lifecycle = || {
-        let mut port = HostPort::open(&config(SynthMode::HardwareSynth)).unwrap();
-        let mut default = sine_collection();
-        default.instruments[0].gm_instrument = true;
-        port.hardware()
-            .unwrap()
-            .with_engine(|engine| install_default(engine, default))
-            .unwrap();
-        port.download(&dc_collection(1_000)).unwrap();
-        for k in 0..20 {
-            port.schedule_midi(1_000 + k * 500_000, 1, &[0x90, 60 + k as u8, 100]);
-            port.schedule_midi(300_000 + k * 500_000, 1, &[0x80, 60 + k as u8, 0]);
-        }
-        port.schedule_midi(3_000_000, 0, &[0xF0, 0x7E, 0x7F, 0x09, 0x01, 0xF7]);
-        render_left(&mut port, 200);
-        port.stats().unwrap();
-        let accounting = port.close().unwrap();
-        assert_eq!(accounting.events_out, 41);
-        assert_eq!(accounting.events_back, 41);
-        assert_eq!(accounting.leaked_references, 0);
-    };
-    lifecycle(); // warm-up: lazily initialised process state
-    let blocks = platform::live_allocations();
-    let bytes = platform::live_bytes();
-    lifecycle();
-    assert_eq!(platform::live_allocations(), blocks, "blocks leaked");
-    assert_eq!(platform::live_bytes(), bytes, "bytes leaked");
-    assert_eq!(platform::dispatch_allocations(), 0);
-}
-
 /// A render thread as ADR 002 has it: woken every 2 ms ± 1 ms (master time `T`), the capture
 /// stream's frame `C = floor(T · 48000 / 10^7)`, rendering `[cursor, C + lead)` with a 5 ms lead,
 /// split in two calls where it crosses a (simulated) 100 ms buffer wrap. Returns the onset of
 /// every note minus the frame its reference time falls on.
 fn onset_errors_with_a_leading_render_thread(report_positions: bool) -> Vec<i64> {
-    let mut port = open_dc(&config(SynthMode::HardwareSynth));
+    let port = open_dc(&config(SynthMode::HardwareSynth));
     let synth = port.hardware().unwrap().clone();
     let harness = port.harness();
     let times: Vec<i64> = (0..40).map(|k| 3_000_000 + k * 1_234_567).collect();

@@ -2,7 +2,9 @@
 #![allow(dead_code, clippy::all, missing_docs)]
 
 use dls::model::{Collection, Instrument, Loop, LoopKind, Patch, Range, Region, SampleInfo, Wave, WaveLink};
+use miniport::SynthMode;
 use portcls_host::{HostPort, PortConfig, SampleFormat};
+use synth::{Download, Engine};
 
 /// A collection with one instrument (bank 0 program 0, every key) whose wave is a looped constant
 /// (DC) at `level`: a note's onset is its first non-zero output sample.
@@ -95,4 +97,57 @@ pub fn open_dc(config: &PortConfig) -> HostPort {
     let report = port.download(&dc_collection(16_000)).expect("download");
     assert_eq!((report.waves, report.instruments), (1, 1));
     port
+}
+
+/// A dry 48 kHz stereo float configuration in `mode` (hardware-synth: 96-frame ticks ± 48).
+pub fn config(mode: SynthMode) -> PortConfig {
+    PortConfig {
+        mode,
+        format: SampleFormat::F32,
+        ..dry_config()
+    }
+}
+
+pub fn left_f32(bytes: &[u8]) -> impl Iterator<Item = f32> + '_ {
+    bytes
+        .chunks_exact(8)
+        .map(|frame| f32::from_le_bytes([frame[0], frame[1], frame[2], frame[3]]))
+}
+
+/// Renders `periods` periods of 480 frames; the left channel.
+pub fn render_left(port: &mut HostPort, periods: usize) -> Vec<f32> {
+    let mut left = Vec::new();
+    for _ in 0..periods {
+        left.extend(left_f32(port.render(480).unwrap()));
+    }
+    left
+}
+
+pub const WAVE_ID_BASE: u32 = 0xF000_0000;
+pub const INSTRUMENT_ID_BASE: u32 = 0xF800_0000;
+
+/// Installs `collection` into the engine under reserved ids with its instruments GM-flagged, as
+/// the adapter installs the default collection (`wavert::collection::install`).
+pub fn install_default(engine: &mut Engine, mut collection: dls::model::Collection) {
+    engine
+        .reserve_bank(collection.waves.len() + collection.instruments.len())
+        .unwrap();
+    for (id, wave) in (WAVE_ID_BASE..).zip(std::mem::take(&mut collection.waves)) {
+        let prepared = Engine::prepare_wave(wave).unwrap();
+        engine
+            .install(Download::Wave(id, prepared))
+            .map_err(|(e, _)| e)
+            .unwrap();
+    }
+    for (id, mut instrument) in (INSTRUMENT_ID_BASE..).zip(collection.instruments) {
+        instrument.gm_instrument = true;
+        for region in &mut instrument.regions {
+            region.wave_link.wave += WAVE_ID_BASE;
+        }
+        let prepared = Engine::prepare_instrument(instrument).unwrap();
+        engine
+            .install(Download::Instrument(id, prepared))
+            .map_err(|(e, _)| e)
+            .unwrap();
+    }
 }
