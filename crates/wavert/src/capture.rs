@@ -383,7 +383,10 @@ impl<P: WaveRtPlatform, S: SharedSynth + Send + 'static> CaptureStreamObject<P, 
         let buffer = MappedBuffer { mdl, base, bytes };
         let mut state = renderer.render.lock();
         let given = match state.capture.as_mut() {
-            Some(slot) => match slot.stream.allocate(frames, count) {
+            Some(slot) => match slot
+                .stream
+                .allocate(frames, count, renderer.platform.interrupt_time())
+            {
                 Ok(()) => {
                     slot.buffer = Some(MappedBuffer { mdl, base, bytes });
                     Ok(())

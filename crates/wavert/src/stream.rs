@@ -101,9 +101,16 @@ impl CaptureStream {
         self.state
     }
 
-    /// A buffer of `buffer_frames` frames was mapped, read in `notification_count` periods
-    /// (0 = no notifications: polling).
-    pub fn allocate(&mut self, buffer_frames: u32, notification_count: u32) -> Result<(), StreamError> {
+    /// A buffer of `buffer_frames` frames was mapped at platform time `now`, read in
+    /// `notification_count` periods (0 = no notifications: polling). The writer starts at the
+    /// stream's position at `now` (0 in STOP; a buffer mapped while paused or running is not an
+    /// underrun), and the notifier at that position's period.
+    pub fn allocate(
+        &mut self,
+        buffer_frames: u32,
+        notification_count: u32,
+        now: u64,
+    ) -> Result<(), StreamError> {
         if self.writer.is_some() {
             return Err(StreamError::BufferExists);
         }
@@ -116,10 +123,14 @@ impl CaptureStream {
             self.wanted_lead,
         );
         let mut writer = CyclicWriter::new(config).map_err(StreamError::Config)?;
-        // A buffer allocated while running starts at the current position (a PAUSE/RUN keeps it).
-        writer.reset();
+        let position = self.clock.frames_at(now);
+        writer.start_at(position);
         self.writer = Some(writer);
-        self.notifier = (notification_count > 0).then(|| Notifier::new(buffer_frames, notification_count));
+        self.notifier = (notification_count > 0).then(|| {
+            let mut notifier = Notifier::new(buffer_frames, notification_count);
+            notifier.advance(position);
+            notifier
+        });
         Ok(())
     }
 
@@ -247,8 +258,8 @@ mod tests {
             stream.tick(2_000, &Silence, &mut buffer, &mut scratch).unwrap(),
             TickOutcome::default()
         );
-        stream.allocate(960, 2).unwrap();
-        assert_eq!(stream.allocate(960, 2), Err(StreamError::BufferExists));
+        stream.allocate(960, 2, 1_000).unwrap();
+        assert_eq!(stream.allocate(960, 2, 1_000), Err(StreamError::BufferExists));
         assert!(stream.needs_timer());
         // First tick 10 ms after RUN (the kernel should tick at RUN): the engine read 480 frames
         // of the zeroed buffer, counted as an underrun; 240 rendered ahead; one boundary crossed.
@@ -288,11 +299,45 @@ mod tests {
         stream.free();
         assert!(stream.stats().is_none());
         assert_eq!(stream.total_underruns(), 1);
-        stream.allocate(480, 0).unwrap();
+        stream.allocate(480, 0, 800_000).unwrap();
         // Polling: the engine is assumed to read half a buffer at a time, so the lead (240 asked)
         // is capped at 240 = 480 − 240, not at 1 frame.
         assert_eq!(stream.writer().unwrap().config().lead_frames, 240);
         assert_eq!(stream.format(), SampleFormat::Pcm16);
         assert_eq!(stream.state(), KSSTATE_STOP);
+    }
+
+    #[test]
+    fn a_buffer_mapped_while_running_starts_at_the_position() {
+        let mut stream = CaptureStream::new(SampleFormat::Float32, INTERRUPT_TIME_HZ, 240);
+        let mut buffer = [0u8; 960 * 8];
+        let mut scratch = [0f32; 512];
+        stream.set_state(KSSTATE_RUN, 0).unwrap();
+        // 1 s later (frame 48 000, boundary 100) the buffer arrives: no underrun, no stale signal.
+        stream.allocate(960, 2, 10_000_000).unwrap();
+        assert_eq!(stream.writer().unwrap().cursor(), 48_000);
+        let outcome = stream
+            .tick(10_000_000, &Silence, &mut buffer, &mut scratch)
+            .unwrap();
+        assert_eq!(
+            outcome,
+            TickOutcome {
+                frames: 240,
+                skipped: 0,
+                signal: false
+            }
+        );
+        // Ticks every 2 ms: no underrun; the next boundary (frame 48 480, 10 ms on) is signalled
+        // by the tick that crosses it, and only by it.
+        for step in 1..=5u64 {
+            let outcome = stream
+                .tick(10_000_000 + step * 20_000, &Silence, &mut buffer, &mut scratch)
+                .unwrap();
+            assert_eq!(
+                (outcome.frames, outcome.skipped, outcome.signal),
+                (96, 0, step == 5)
+            );
+        }
+        assert_eq!(stream.total_underruns(), 0);
     }
 }

@@ -192,7 +192,14 @@ impl CyclicWriter {
 
     /// KSSTATE_STOP: back to frame 0, counters kept.
     pub fn reset(&mut self) {
-        self.cursor = 0;
+        self.start_at(0);
+    }
+
+    /// The next frame to write is `frame` (a buffer mapped while the stream runs starts at the
+    /// position, not at 0: no underrun). For a fresh writer, stream frame `frame` then maps to
+    /// engine frame 0 of this writer's renders (see [`Self::stream_to_engine`]).
+    pub fn start_at(&mut self, frame: u64) {
+        self.cursor = frame;
     }
 
     /// The `KSAUDIO_POSITION` for engine position `position` (absolute frames).
