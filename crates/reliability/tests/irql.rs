@@ -193,3 +193,53 @@ fn nothing_at_dispatch_takes_the_engine_mutex() {
     }
     filter.close(&NoArm).assert_balanced();
 }
+
+/// Hardware-synth mode: `render_into` belongs to the PASSIVE_LEVEL render thread; called at
+/// DISPATCH_LEVEL (e.g. from the timer DPC, which ADR 002 forbids) it fails on the engine mutex
+/// instead of mixing at DISPATCH_LEVEL; `midi_running` and `sync_position` (queue spin lock only)
+/// work at DISPATCH_LEVEL, and PutMessage there never takes the engine mutex.
+#[test]
+fn hardware_synth_render_into_is_passive_only() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let setup = Setup {
+        format: portcls_host::SampleFormat::F32,
+        rate: 48_000,
+        channels: 2,
+        ..Setup::default()
+    };
+    let mut filter = Filter::open_hardware(&NoArm, setup).unwrap();
+    filter
+        .download_all(&NoArm, &download_buffers(&tiny_collection(), 1))
+        .unwrap();
+    let synth = filter.harness.hardware.clone().unwrap();
+    let before = mutex_acquisitions();
+    {
+        let _dispatch = raise_irql(Irql::DISPATCH);
+        assert!(synth.midi_running());
+        synth.sync_position(0);
+    }
+    assert_eq!(
+        filter.send(&NoArm, &random_midi(&mut Rng::new(1), 20, 2, 1)),
+        STATUS_SUCCESS
+    );
+    assert_eq!(
+        mutex_acquisitions(),
+        before,
+        "nothing above took the engine mutex"
+    );
+    let mut out = vec![0.0f32; 2 * 96];
+    synth.render_into(0, &mut out);
+    assert!(
+        mutex_acquisitions() > before,
+        "render_into takes the engine mutex"
+    );
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _dispatch = raise_irql(Irql::DISPATCH);
+        synth.render_into(96, &mut out);
+    }));
+    assert!(result.is_err(), "render_into at DISPATCH_LEVEL must fail");
+    assert_eq!(current_irql(), Irql::PASSIVE);
+    synth.render_into(96, &mut out);
+    drop(synth);
+    filter.close(&NoArm).assert_balanced();
+}
