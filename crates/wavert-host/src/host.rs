@@ -142,6 +142,17 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
             call: "new_topology_miniport",
             status,
         })?;
+        Self::adopt(platform, unknown, pump, topology_unknown)
+    }
+
+    /// The rest of [`Self::create`] for miniports the caller made with the factories (taking over
+    /// their references): QueryInterface, the factories' references dropped, `Init` of both.
+    pub fn adopt(
+        platform: HostRtPlatform,
+        unknown: NonNull<IUnknown>,
+        pump: Pump<HostRtPlatform, S>,
+        topology_unknown: NonNull<IUnknown>,
+    ) -> Result<Self, Failed> {
         let mut host = Self {
             platform,
             pump: Some(pump),

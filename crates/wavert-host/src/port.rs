@@ -222,7 +222,7 @@ struct Pages {
 struct PortStreamState {
     faults: Faults,
     counters: PortStreamCounters,
-    /// MDL address → its pages (the MDL itself is a leaked 1-byte box used as an identity).
+    /// MDL address → its pages.
     pages: HashMap<usize, Pages>,
 }
 
@@ -292,11 +292,16 @@ unsafe extern "system" fn allocate_pages_for_mdl(
     let layout = Layout::from_size_align(size, PAGE).unwrap();
     // SAFETY: non-zero size.
     let memory = unsafe { alloc(layout) };
-    assert!(!memory.is_null());
+    if memory.is_null() {
+        // Out of memory (the allocation-failure sweep): as MmAllocatePagesForMdlEx.
+        return null_mut();
+    }
     // Pages are not zeroed by the kernel either: fill with a pattern the miniport must clear.
     // SAFETY: `size` bytes just allocated.
     unsafe { memory.write_bytes(0xA5, size) };
-    let mdl = Box::into_raw(Box::new(0u8));
+    // The MDL is an address one byte into the pages: unique, distinct from the mapped address
+    // (so a miniport that swapped them is caught), never dereferenced, and no allocation.
+    let mdl = memory.wrapping_add(1);
     state.pages.insert(
         mdl as usize,
         Pages {
@@ -377,8 +382,6 @@ unsafe extern "system" fn free_pages_from_mdl(this: *mut IPortWaveRTStream, mdl:
             }
             // SAFETY: allocated in `allocate_pages_for_mdl` with this layout.
             unsafe { dealloc(pages.memory, pages.layout) };
-            // SAFETY: the MDL identity box made there.
-            drop(unsafe { Box::from_raw(mdl.cast::<u8>()) });
             state.counters.frees += 1;
         }
         None => state.counters.breaches += 1,
@@ -416,7 +419,11 @@ impl FakePortStream {
         Box::into_raw(Box::new(FakePortStream {
             vtable: &PORT_STREAM_VTABLE,
             references: AtomicU32::new(1),
-            state: Mutex::new(PortStreamState::default()),
+            state: Mutex::new(PortStreamState {
+                // Room reserved now, so that AllocatePagesForMdl allocates only the pages.
+                pages: HashMap::with_capacity(8),
+                ..PortStreamState::default()
+            }),
         }))
     }
 
@@ -464,11 +471,9 @@ impl FakePortStream {
         // SAFETY: made by Box::into_raw in `create`.
         let stream = unsafe { Box::from_raw(stream) };
         let mut state = stream.state.lock().unwrap();
-        for (mdl, pages) in state.pages.drain() {
+        for (_, pages) in state.pages.drain() {
             // SAFETY: allocated in `allocate_pages_for_mdl` with this layout.
             unsafe { dealloc(pages.memory, pages.layout) };
-            // SAFETY: the MDL identity box.
-            drop(unsafe { Box::from_raw(mdl as *mut u8) });
         }
     }
 }
