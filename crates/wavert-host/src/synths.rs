@@ -22,6 +22,13 @@ pub struct CounterSynth {
     pub next: AtomicU64,
     /// Calls whose position did not continue the previous call's end.
     pub jumps: AtomicU64,
+    /// `sync_position` calls.
+    pub syncs: AtomicU64,
+    /// The last frame `sync_position` reported.
+    pub last_sync: AtomicU64,
+    /// Renders that started before the last reported capture frame (must stay 0: the pump
+    /// renders at or ahead of the capture).
+    pub behind_sync: AtomicU64,
 }
 
 /// The code of stream frame `frame` in `format`, as [`decode_code`] reads it back.
@@ -97,6 +104,9 @@ impl SharedSynth for Counter {
         if state.calls.load(Ordering::SeqCst) > 0 && state.next.load(Ordering::SeqCst) != position {
             state.jumps.fetch_add(1, Ordering::SeqCst);
         }
+        if state.syncs.load(Ordering::SeqCst) > 0 && position < state.last_sync.load(Ordering::SeqCst) {
+            state.behind_sync.fetch_add(1, Ordering::SeqCst);
+        }
         let frames = (out.len() / 2) as u64;
         for (k, frame) in out.chunks_exact_mut(2).enumerate() {
             let [left, right] = encode(self.format, position + k as u64);
@@ -110,6 +120,11 @@ impl SharedSynth for Counter {
 
     fn midi_running(&self) -> bool {
         self.state.midi.load(Ordering::SeqCst)
+    }
+
+    fn sync_position(&self, frame: u64) {
+        self.state.syncs.fetch_add(1, Ordering::SeqCst);
+        self.state.last_sync.store(frame, Ordering::SeqCst);
     }
 }
 

@@ -88,8 +88,14 @@ fn every_frame_once_in_order_across_3000_wraps_with_jitter() {
                 captured.reads
             );
         }
-        // The synth was asked for contiguous frames only.
-        assert_eq!(host.pump().synth().state.jumps.load(Ordering::SeqCst), 0);
+        // The synth was asked for contiguous frames only, each tick reported the captured frame
+        // first (one report per fill: the ticks and the fill at RUN), never ahead of the render.
+        let counter = &host.pump().synth().state;
+        assert_eq!(counter.jumps.load(Ordering::SeqCst), 0);
+        assert_eq!(counter.syncs.load(Ordering::SeqCst), stats.capture_ticks);
+        assert_eq!(stats.capture_ticks, captured.ticks + 1);
+        assert_eq!(counter.last_sync.load(Ordering::SeqCst), frames as u64);
+        assert_eq!(counter.behind_sync.load(Ordering::SeqCst), 0);
         println!(
             "{format:?} {reader:?}: {} frames, {} wraps, {} reads, {} ticks, max lead {}",
             captured.frames(),
@@ -205,6 +211,11 @@ fn with_only_midi_running_the_pump_renders_and_discards_on_its_own_clock() {
         (PumpMode::Discard, 480, 0)
     );
     assert_eq!(counter.next.load(Ordering::SeqCst), 480);
+    assert_eq!(
+        counter.last_sync.load(Ordering::SeqCst),
+        480,
+        "the discard clock's frame now"
+    );
     // A 1 s stall: at most 100 ms rendered, the rest skipped and counted.
     let report = pump.tick(START + 10_101_000);
     assert_eq!((report.frames, report.skipped), (4_800, 48_000 - 4_800));

@@ -294,6 +294,7 @@ impl<P: WaveRtPlatform, S: SharedSynth + Send + 'static> Renderer<P, S> {
             discard.cursor = 0;
         }
         let target = discard.clock.frames_at(now);
+        self.synth.sync_position(target);
         let mut due = target.saturating_sub(discard.cursor);
         let mut skipped = 0;
         let most = u64::from(self.config.max_discard_frames);

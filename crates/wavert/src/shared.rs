@@ -31,6 +31,15 @@ pub trait SharedSynth: Sync {
     fn midi_running(&self) -> bool {
         false
     }
+
+    /// Stream frame `frame` (the axis of `render_into`'s `position`) is being captured **now**:
+    /// the pump reports it once per tick, before rendering, so that the implementation can
+    /// phase-lock MIDI reference time to the frames the audio engine records (rather than to
+    /// `render_into`'s positions, which run ahead by the lead). Same context as `render_into`.
+    /// Default: ignored.
+    fn sync_position(&self, frame: u64) {
+        let _ = frame;
+    }
 }
 
 /// Silence: what the capture endpoint records when no engine is attached.
@@ -52,5 +61,9 @@ impl<P: miniport::Platform> SharedSynth for miniport::HardwareSynth<P> {
 
     fn midi_running(&self) -> bool {
         miniport::HardwareSynth::midi_running(self)
+    }
+
+    fn sync_position(&self, frame: u64) {
+        miniport::HardwareSynth::sync_position(self, frame);
     }
 }

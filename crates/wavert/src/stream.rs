@@ -192,7 +192,8 @@ impl CaptureStream {
         self.clock.frames_at(now)
     }
 
-    /// One timer period: fill ahead of the position at `now`, say whether to signal the events.
+    /// One timer period: report the position at `now` to the synth
+    /// ([`SharedSynth::sync_position`]), fill ahead of it, say whether to signal the events.
     /// Does nothing unless [`Self::needs_timer`].
     pub fn tick(
         &mut self,
@@ -208,6 +209,7 @@ impl CaptureStream {
         let Some(writer) = self.writer.as_mut() else {
             return Ok(TickOutcome::default());
         };
+        synth.sync_position(position);
         let report = writer.fill(position, synth, buffer, scratch)?;
         let signal = self
             .notifier
