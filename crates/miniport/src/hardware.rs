@@ -67,7 +67,9 @@ impl<P: Platform> HardwareSynth<P> {
     /// `render_into`'s positions, which run ahead of the capture by the renderer's lead and
     /// jitter with its ticks — phase-lock the MIDI stream's reference time to stream frames, so a
     /// note stamped at reference time `t` lands on the frame the capture stream records at `t`.
-    /// A frame earlier than the previous report (the stream axis restarted) restarts the mapping.
+    /// A frame earlier than the previous report (the stream axis restarted) or more than 50 ms
+    /// away from where the mapping expects the capture now (the axis jumped, e.g. the pump
+    /// switched between its discard clock and the capture stream) restarts the mapping.
     ///
     /// Any IRQL ≤ DISPATCH_LEVEL (takes the queue spin lock and reads the master clock only).
     pub fn sync_position(&self, frame: u64) {

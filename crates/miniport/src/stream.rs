@@ -50,6 +50,9 @@ pub const CHUNK_FRAMES: usize = 1024;
 pub const MAX_CHANNEL_GROUPS: u32 = 1000;
 /// Most voices.
 pub const MAX_VOICES: u32 = 1000;
+/// Hardware-synth mode: a reported capture frame further than `rate / RESYNC_DIVISOR` frames
+/// (50 ms) from the mapping's prediction restarts the mapping instead of being phase-locked.
+pub const RESYNC_DIVISOR: u32 = 20;
 /// Download slots added to each of the bank's tables when one is full.
 pub const BANK_GROWTH: usize = 64;
 /// Longest event chain walked in one `PutMessage` (a guard against a corrupt, cyclic chain).
@@ -972,7 +975,14 @@ impl<P: Platform> Core<P> {
         let frames = u32::try_from(frames).unwrap_or(u32::MAX);
         {
             let mut queue = self.queue.lock();
-            if !queue.positions_reported || !queue.clock.started() {
+            if queue.positions_reported {
+                if !queue.clock.started() {
+                    // A new master clock since the last report: start from the last reported
+                    // capture frame (off by less than one tick until the next report).
+                    let frame = queue.last_reported;
+                    queue.clock.sync_frame(master_now, frame);
+                }
+            } else {
                 if queue.clock.started() && position != queue.render_end {
                     // The stream axis restarted or skipped: map `position` to now afresh.
                     let rate = queue.clock.rate();
@@ -988,13 +998,20 @@ impl<P: Platform> Core<P> {
     /// [`crate::HardwareSynth::sync_position`]: stream frame `frame` is being captured now. From
     /// the first call on, these reports (not `render_into`'s positions) drive the sample clock:
     /// an exact anchor, free of the renderer's lead and tick jitter. A frame earlier than the last
-    /// report (the stream axis restarted) restarts the mapping. Any IRQL ≤ DISPATCH_LEVEL (queue
+    /// report (the stream axis restarted), or more than 1/[`RESYNC_DIVISOR`] s away from where
+    /// the mapping puts the master clock's now (the axis jumped), restarts the mapping. Any IRQL ≤ DISPATCH_LEVEL (queue
     /// spin lock and `IMasterClock::GetTime` only).
     pub(crate) fn sync_position(&self, frame: u64) {
         let frame = i64::try_from(frame).unwrap_or(i64::MAX);
         let master_now = self.master_time();
         let mut queue = self.queue.lock();
-        if queue.positions_reported && frame < queue.last_reported {
+        let predicted = queue.clock.ref_time_to_sample(master_now);
+        let limit = i64::from(queue.clock.rate() / RESYNC_DIVISOR);
+        if queue.positions_reported
+            && (frame < queue.last_reported || frame.saturating_sub(predicted).saturating_abs() > limit)
+        {
+            // The reported axis restarted or jumped (another stream clock): map it afresh rather
+            // than phase-lock across the jump.
             let rate = queue.clock.rate();
             queue.clock = SampleClock::new(rate);
         }

@@ -450,3 +450,44 @@ fn a_leading_jittered_render_thread_keeps_notes_on_their_frames() {
     assert!(min >= 0 && max <= 240, "{unreported:?}");
     assert!(max - min <= 4, "spread {min}..{max}");
 }
+
+/// With reported capture positions, an axis that jumps forward (the pump switching from its
+/// discard clock to a capture stream further on) or back restarts the mapping: a note stamped
+/// 10 ms after the jump sounds 480 frames after the reported frame.
+#[test]
+#[cfg_attr(miri, ignore = "renders audio: too slow under Miri")]
+fn a_jump_in_the_reported_positions_restarts_the_mapping() {
+    let _serial = serial();
+    for jump in [1_000_000i64, -10_000] {
+        let port = open_dc(&config(SynthMode::HardwareSynth));
+        let synth = port.hardware().unwrap().clone();
+        let harness = port.harness();
+        let mut out = vec![0.0f32; 2 * 96];
+        // 100 ticks of 2 ms on a first axis.
+        let mut time = 0i64;
+        let mut frame = 100_000i64;
+        for _ in 0..100 {
+            time += 20_000;
+            frame += 96;
+            harness.clock().set(time);
+            synth.sync_position(frame as u64);
+            synth.render_into(frame as u64, &mut out);
+        }
+        // The axis jumps; a note 10 ms later.
+        time += 20_000;
+        let reported = (frame + 96 + jump) as u64;
+        harness.clock().set(time);
+        put(harness.midi, harness.allocator(), &[note(time + 100_000, 60)]);
+        synth.sync_position(reported);
+        let mut block = vec![0.0f32; 2 * 2048];
+        synth.render_into(reported, &mut block);
+        let left: Vec<f32> = block.chunks_exact(2).map(|frame| frame[0]).collect();
+        assert_eq!(
+            onsets(&left, reported as i64),
+            vec![reported as i64 + 480],
+            "jump {jump}"
+        );
+        drop(synth);
+        port.close().unwrap();
+    }
+}
