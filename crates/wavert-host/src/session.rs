@@ -135,6 +135,16 @@ impl Captured {
 /// schedule, then a last tick and a last read at the end (so every stale frame the engine read is
 /// also accounted for by the pump). The stream is left in PAUSE.
 pub fn run<S: SharedSynth + Send + 'static>(host: &mut WaveRtHost<S>, schedule: &Schedule) -> Captured {
+    run_with(host, schedule, |_| {})
+}
+
+/// [`run`], calling `before_tick(t)` before each render tick, `t` the time since RUN (100 ns):
+/// the place to move a master clock and to send MIDI.
+pub fn run_with<S: SharedSynth + Send + 'static>(
+    host: &mut WaveRtHost<S>,
+    schedule: &Schedule,
+    mut before_tick: impl FnMut(u64),
+) -> Captured {
     let format = host.format.expect("stream open");
     let buffer = host.buffer.expect("buffer allocated");
     let frame_bytes = format.frame_bytes();
@@ -161,7 +171,8 @@ pub fn run<S: SharedSynth + Send + 'static>(host: &mut WaveRtHost<S>, schedule: 
     let mut last_offset = 0u64;
     let expected_frames = |t: u64| -> u64 { (u128::from(t) * 48_000 / 10_000_000) as u64 };
 
-    let tick = |host: &WaveRtHost<S>, captured: &mut Captured, t: u64| {
+    let mut tick = |host: &WaveRtHost<S>, captured: &mut Captured, t: u64| {
+        before_tick(t);
         host.platform.set_time(start + t);
         let before = thread_allocations();
         let report = host.pump().tick(start + t);
