@@ -554,10 +554,11 @@ fn port_parameters<P: Platform>(core: &Core<P>, call: &mut PropertyCall<'_>) -> 
         EffectsFlags: effects_flags(&params),
         Share: 0,
     };
-    if valid & SYNTH_PORTPARAMS_VOICES != 0 {
+    // Hardware-synth mode: voices and channel groups are the shared engine's, granted as they are.
+    if valid & SYNTH_PORTPARAMS_VOICES != 0 && !core.engine_is_fixed() {
         result.Voices = requested.Voices.clamp(1, MAX_VOICES);
     }
-    if valid & SYNTH_PORTPARAMS_CHANNELGROUPS != 0 {
+    if valid & SYNTH_PORTPARAMS_CHANNELGROUPS != 0 && !core.engine_is_fixed() {
         result.ChannelGroups = requested.ChannelGroups.clamp(1, MAX_CHANNEL_GROUPS);
     }
     if valid & SYNTH_PORTPARAMS_EFFECTS != 0 {

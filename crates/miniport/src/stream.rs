@@ -532,13 +532,31 @@ impl<P: Platform> Core<P> {
         self.synth.lock().format
     }
 
+    /// Hardware-synth mode: the engine's voice and channel-group counts are fixed at creation.
+    /// The engine is shared by every client and holds the adapter's default collection (installed
+    /// through `with_engine`, which the download count does not see): a rebuild requested by one
+    /// client would silently drop it and everyone's downloads.
+    pub(crate) fn engine_is_fixed(&self) -> bool {
+        self.mode == crate::SynthMode::HardwareSynth
+    }
+
     /// Changes parameters. Volume, effects and interpolation apply to the running engine; a new
     /// voice or channel-group count rebuilds it (refused with `InvalidState` once downloads are
-    /// installed, which a rebuild would lose).
+    /// installed, which a rebuild would lose). Hardware-synth mode ([`Core::engine_is_fixed`]):
+    /// the voice count stays; fewer channel groups than the engine has are accepted (the engine
+    /// serves them all), more are refused with `InvalidState`.
     pub(crate) fn set_params(&self, params: SynthParams) -> Result<()> {
         let rebuild = {
             let mut synth = self.synth.lock();
             let old = synth.params;
+            let mut params = params;
+            if self.engine_is_fixed() {
+                if params.channel_groups > old.channel_groups {
+                    return Err(MiniportError::InvalidState);
+                }
+                params.voices = old.voices;
+                params.channel_groups = old.channel_groups;
+            }
             let rebuild = old.voices != params.voices || old.channel_groups != params.channel_groups;
             if rebuild && synth.downloads != 0 {
                 return Err(MiniportError::InvalidState);

@@ -491,3 +491,109 @@ fn a_jump_in_the_reported_positions_restarts_the_mapping() {
         port.close().unwrap();
     }
 }
+
+fn port_parameters(
+    port: &HostPort,
+    voices: u32,
+    groups: u32,
+) -> (portcls_sys::NTSTATUS, portcls_sys::SYNTH_PORTPARAMS) {
+    let requested = portcls_sys::SYNTH_PORTPARAMS {
+        ValidParams: portcls_sys::SYNTH_PORTPARAMS_VOICES | portcls_sys::SYNTH_PORTPARAMS_CHANNELGROUPS,
+        Voices: voices,
+        ChannelGroups: groups,
+        AudioChannels: 2,
+        SampleRate: 48_000,
+        EffectsFlags: 0,
+        Share: 0,
+    };
+    let instance = unsafe {
+        std::slice::from_raw_parts(
+            (&requested as *const portcls_sys::SYNTH_PORTPARAMS).cast::<u8>(),
+            std::mem::size_of::<portcls_sys::SYNTH_PORTPARAMS>(),
+        )
+    };
+    let mut value = vec![0u8; std::mem::size_of::<portcls_sys::SYNTH_PORTPARAMS>()];
+    let (status, _) = port.harness().property(
+        portcls_host::Target::MidiStream,
+        &portcls_sys::KSPROPSETID_Synth,
+        portcls_sys::KSPROPERTY_SYNTH_PORTPARAMETERS,
+        portcls_sys::KSPROPERTY_TYPE_GET,
+        instance,
+        &mut value,
+    );
+    let granted = unsafe {
+        value
+            .as_ptr()
+            .cast::<portcls_sys::SYNTH_PORTPARAMS>()
+            .read_unaligned()
+    };
+    (status, granted)
+}
+
+fn set_channel_groups(port: &HostPort, groups: u32) -> portcls_sys::NTSTATUS {
+    let mut value = groups.to_le_bytes();
+    port.harness()
+        .property(
+            portcls_host::Target::MidiStream,
+            &portcls_sys::KSPROPSETID_Synth,
+            portcls_sys::KSPROPERTY_SYNTH_CHANNELGROUPS,
+            portcls_sys::KSPROPERTY_TYPE_SET,
+            &[],
+            &mut value,
+        )
+        .0
+}
+
+/// Hardware-synth mode: a client's PORTPARAMETERS or CHANNELGROUPS cannot rebuild the shared
+/// engine (which would drop the default collection the adapter installed): the engine's counts
+/// are granted (`STATUS_NOT_ALL_ASSIGNED`), fewer channel groups are accepted, more refused, and
+/// the default instrument still plays afterwards. Classic mode still rebuilds (no download yet).
+#[test]
+#[cfg_attr(miri, ignore = "renders audio: too slow under Miri")]
+fn a_client_cannot_rebuild_the_shared_engine() {
+    let _serial = serial();
+    let mut port = HostPort::open(&config(SynthMode::HardwareSynth)).unwrap();
+    let mut default = dc_collection(4_000);
+    default.instruments[0].gm_instrument = true;
+    port.hardware()
+        .unwrap()
+        .with_engine(|engine| install_default(engine, default))
+        .unwrap();
+    let before = port
+        .hardware()
+        .unwrap()
+        .with_engine(|engine| engine.config().clone())
+        .unwrap();
+    let (status, granted) = port_parameters(&port, 48, 2);
+    assert_eq!(status, portcls_sys::STATUS_NOT_ALL_ASSIGNED);
+    assert_eq!(
+        (granted.Voices, granted.ChannelGroups),
+        (before.voices, before.channel_groups)
+    );
+    assert_eq!(
+        set_channel_groups(&port, 4),
+        STATUS_SUCCESS,
+        "fewer groups: served already"
+    );
+    assert_eq!(
+        set_channel_groups(&port, before.channel_groups + 1),
+        portcls_sys::STATUS_INVALID_DEVICE_STATE
+    );
+    let after = port
+        .hardware()
+        .unwrap()
+        .with_engine(|engine| engine.config().clone())
+        .unwrap();
+    assert_eq!(
+        (after.voices, after.channel_groups),
+        (before.voices, before.channel_groups)
+    );
+    assert!(steady_level(&mut port) > 0.01, "the default collection survived");
+    port.close().unwrap();
+
+    let classic = HostPort::open(&config(SynthMode::Classic)).unwrap();
+    let (status, granted) = port_parameters(&classic, 48, 2);
+    assert_eq!(status, STATUS_SUCCESS);
+    assert_eq!((granted.Voices, granted.ChannelGroups), (48, 2));
+    classic.close().unwrap();
+}
