@@ -148,6 +148,12 @@ fn stalls_longer_than_the_lead_cost_exactly_the_reported_frames() {
             );
         }
         assert_eq!(captured.position_mismatches, 0);
+        println!(
+            "{format:?}: 5 stalls of 12 ms → {} underruns, {} frames skipped = {} stale frames read",
+            stats.underruns,
+            stats.skipped_frames,
+            wrong.len()
+        );
         host.teardown();
     }
 }
