@@ -5,6 +5,8 @@
 //! again) all at once. Checks: every event back to its allocator, no allocation at DISPATCH_LEVEL,
 //! every rendered sample finite, no voice left after all notes off, `midi_running` true throughout
 //! (the port's own MIDI pin stays in RUN), books balanced and no reference left at close.
+//! `RELIABILITY_HW_SECONDS=60 cargo test --release -p reliability --test hardware_synth_concurrency`
+//! runs it as a soak.
 #![allow(clippy::all, clippy::undocumented_unsafe_blocks, missing_docs)]
 
 use portcls_host::{GuardedAllocator, SampleFormat, platform, raise_irql};
@@ -174,7 +176,12 @@ fn put_message_render_into_and_property_handlers_race_safely() {
             }
         });
         let started = Instant::now();
-        while started.elapsed() < Duration::from_millis(1500) {
+        // `RELIABILITY_HW_SECONDS` makes it a soak (CI: 1.5 s).
+        let duration = std::env::var("RELIABILITY_HW_SECONDS")
+            .ok()
+            .and_then(|seconds| seconds.parse::<f64>().ok())
+            .map_or(Duration::from_millis(1500), Duration::from_secs_f64);
+        while started.elapsed() < duration {
             std::thread::sleep(Duration::from_millis(10));
         }
         stop.store(true, Ordering::Relaxed);
