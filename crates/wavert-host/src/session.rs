@@ -108,6 +108,9 @@ pub struct Captured {
     pub run_at: u64,
     /// Notification events seen by the reader.
     pub events: u64,
+    /// The capture frame at each fill, computed by the session (not the pump): 0 for the fill
+    /// at RUN, then one per tick.
+    pub tick_frames: Vec<u64>,
 }
 
 impl Captured {
@@ -157,6 +160,7 @@ pub fn run_with<S: SharedSynth + Send + 'static>(
         frame_bytes,
         format: Some(format),
         run_at: start,
+        tick_frames: vec![0],
         ..Captured::default()
     };
     let mut rng = Rng(schedule.seed);
@@ -177,6 +181,9 @@ pub fn run_with<S: SharedSynth + Send + 'static>(
         let before = thread_allocations();
         let report = host.pump().tick(start + t);
         captured.tick_allocations += thread_allocations() - before;
+        captured
+            .tick_frames
+            .push((u128::from(t) * 48_000 / 10_000_000) as u64);
         captured.ticks += 1;
         if report.mode == PumpMode::Capture {
             captured.capture_ticks += 1;
