@@ -38,7 +38,8 @@ pub struct PinObject<P: Platform> {
     core: *const Core<P>,
     /// The MIDI stream's allocator (AddRef'ed; null for the wave pin).
     allocator: PAllocatorMXF,
-    /// This pin's KS state (written under the core's engine mutex in `SetState`).
+    /// This pin's KS state (KS serialises the `SetState` calls of one pin; the core counts the
+    /// transitions it is told about).
     state: AtomicI32,
 }
 
@@ -180,8 +181,8 @@ impl<P: Platform> PinObject<P> {
         }
         // SAFETY: live object.
         let allocator = unsafe { (*this.cast::<Self>()).allocator };
-        // SAFETY: the chain is the caller's to hand over; the allocator is the pin's (or null,
-        // on a wave pin: then the core refuses and logs).
+        // SAFETY: the chain is the caller's to hand over; the allocator is the pin's (null on a
+        // wave pin: the core then returns the chain to the latest MIDI stream's allocator).
         unsafe { core.put_message(event, allocator, this as usize) }
     }
 
