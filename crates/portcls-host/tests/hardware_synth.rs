@@ -416,6 +416,26 @@ fn onset_errors_with_a_leading_render_thread(report_positions: bool) -> Vec<i64>
             }
             cursor = piece_end;
         }
+        if report_positions && cursor > 48_000 {
+            // DirectMusic schedules no earlier than the latency clock: the end of what is
+            // rendered, i.e. now + the lead (5 ms = 50,000 ticks, within a frame: the reported
+            // frame is the one that began before now), never in the past.
+            let mut value = [0u8; 8];
+            let (status, _) = harness.property(
+                portcls_host::Target::MidiStream,
+                &portcls_sys::KSPROPSETID_Synth,
+                portcls_sys::KSPROPERTY_SYNTH_LATENCYCLOCK,
+                portcls_sys::KSPROPERTY_TYPE_GET,
+                &[],
+                &mut value,
+            );
+            assert_eq!(status, STATUS_SUCCESS);
+            let ahead = i64::from_le_bytes(value) - time;
+            assert!(
+                (49_750..=50_250).contains(&ahead),
+                "latency clock {ahead} ticks ahead"
+            );
+        }
     }
     drop(synth);
     let found = onsets(&output, 0);
