@@ -10,8 +10,9 @@
 //! off, release time, no voice active, books balanced (events, references), no allocation at
 //! DISPATCH_LEVEL, no block or byte leaked, no NaN/inf rendered. Prints the worst-case render time.
 //!
-//! Usage: `cargo run --release -p reliability --bin soak -- [seconds] [seed]` (default 600 s);
-//! `bench/soak.sh` wraps it.
+//! Usage: `cargo run --release -p reliability --bin soak -- [seconds] [seed] [hardware-synth]`
+//! (default 600 s, classic mode); `bench/soak.sh` wraps it. In hardware-synth mode (issue 9) the
+//! sink thread is the adapter's render thread: `sync_position` + `HardwareSynth::render_into`.
 
 use portcls_host::platform::{dispatch_allocations, live_allocations, live_bytes};
 use portcls_host::{GuardedAllocator, SampleFormat, Target, raise_irql};
@@ -101,12 +102,21 @@ fn sink_thread(shared: &Shared, progress: &Progress, stop: &AtomicBool) -> Vec<u
     let block_align = 2 * SampleFormat::F32.bytes();
     let mut buffer = vec![0u8; PERIOD as usize * block_align];
     let mut position = 0i64;
+    let mut samples = vec![0.0f32; PERIOD as usize * 2];
     while !stop.load(Ordering::Relaxed) {
         let now = position * 10_000_000 / i64::from(RATE);
         harness.clock().set(now);
         let started = Instant::now();
-        harness.sync_to_master(now, false);
-        harness.render(&mut buffer, PERIOD, position, block_align);
+        if let Some(synth) = harness.hardware.as_ref() {
+            synth.sync_position(position as u64);
+            synth.render_into(position as u64, &mut samples);
+            for (bytes, sample) in buffer.chunks_exact_mut(4).zip(&samples) {
+                bytes.copy_from_slice(&sample.to_le_bytes());
+            }
+        } else {
+            harness.sync_to_master(now, false);
+            harness.render(&mut buffer, PERIOD, position, block_align);
+        }
         let elapsed = started.elapsed().as_nanos() as u64;
         times.push(u32::try_from(elapsed / 1000).unwrap_or(u32::MAX));
         progress.worst_render_ns.fetch_max(elapsed, Ordering::Relaxed);
@@ -234,11 +244,22 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(600);
     let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let hardware = args.next().as_deref() == Some("hardware-synth");
+    let open = |setup: Setup| {
+        if hardware {
+            Filter::open_hardware(&NoArm, setup)
+        } else {
+            Filter::open(&NoArm, setup)
+        }
+    };
     // stdout's buffer is allocated on first use: before the leak baseline.
-    println!("soak: {seconds} s, seed {seed}");
+    println!(
+        "soak: {seconds} s, seed {seed}, {} mode",
+        if hardware { "hardware-synth" } else { "classic" }
+    );
     // Warm-up (lazily initialised process state), then the baseline.
     {
-        let filter = Filter::open(&NoArm, Setup::default()).expect("open");
+        let filter = open(Setup::default()).expect("open");
         filter.close(&NoArm).assert_balanced();
     }
     let (blocks, bytes) = (live_allocations(), live_bytes());
@@ -252,7 +273,7 @@ fn main() {
         channels: 2,
         rate: RATE,
     };
-    let mut filter = Filter::open(&NoArm, setup).expect("open");
+    let mut filter = open(setup).expect("open");
     filter
         .download_all(&NoArm, &download_buffers(&tiny_collection(), 1))
         .expect("download");
