@@ -78,6 +78,10 @@ pub struct Engine {
     pub(crate) interpolation: Interpolation,
     pub(crate) stats: Stats,
     pub(crate) voice_samples: u64,
+    /// Frames of the current render pass.
+    pub(crate) pass_frames: usize,
+    /// Frame of the current pass at which events are being applied.
+    pub(crate) event_frame: usize,
 }
 
 fn vec_of<T: Clone>(count: usize, value: T) -> Result<Vec<T>, EngineError> {
@@ -160,6 +164,8 @@ impl Engine {
             interpolation: c.interpolation,
             stats: Stats::default(),
             voice_samples: 0,
+            pass_frames: 0,
+            event_frame: 0,
         })
     }
 
@@ -363,22 +369,37 @@ impl Engine {
         if let Some(m) = self.chorus_send.get_mut(..frames) {
             m.fill(0.0);
         }
+        // Events apply at their exact frames, but a voice is only rendered up to an event's frame
+        // when the event concerns it (its channel, or every voice for SysEx and for a note-on
+        // that may steal): until then it lags behind, and the rest of the pass is rendered in
+        // one piece at the end. A voice reads only its own channel's state and the engine's
+        // settings (which no event changes), so the audio is the same as rendering every voice
+        // up to every event, at a fraction of the segments.
+        for &index in &self.active {
+            if let Some(v) = self.voices.get_mut(usize::from(index)) {
+                v.rendered = 0;
+            }
+        }
+        self.pass_frames = frames;
         let mut done = 0usize;
-        while done < frames {
+        loop {
             let now = self.position.saturating_add(done as u64);
+            self.event_frame = done;
             while self.queue.next_time().is_some_and(|t| t <= now) {
                 if let Some(event) = self.queue.pop() {
                     self.handle_event(&event);
                 }
             }
-            let until = match self.queue.next_time() {
-                Some(t) => (t.saturating_sub(self.position)).min(frames as u64) as usize,
-                None => frames,
-            };
-            let until = until.max(done.saturating_add(1)).min(frames);
-            self.render_voices(done, until);
-            done = until;
+            match self.queue.next_time() {
+                Some(t) if t < self.position.saturating_add(frames as u64) => {
+                    // t > now (the queue is drained up to now), so `done` moves forward.
+                    done = (t.saturating_sub(self.position) as usize).max(done.saturating_add(1));
+                }
+                _ => break,
+            }
         }
+        self.event_frame = frames;
+        self.catch_up(None, frames);
         if self.reverb_on
             && let (Some(reverb), Some(send), Some(out)) = (
                 self.reverb.as_mut(),
@@ -404,23 +425,29 @@ impl Engine {
         self.stats.peak_voices = self.stats.peak_voices.max(active);
     }
 
-    /// Renders every active voice over frames `from..to` of the current pass.
-    fn render_voices(&mut self, from: usize, to: usize) {
-        let (Some(mix), Some(reverb), Some(chorus)) = (
-            self.mix.get_mut(from.saturating_mul(2)..to.saturating_mul(2)),
-            self.reverb_send.get_mut(from..to),
-            self.chorus_send.get_mut(from..to),
-        ) else {
-            return;
-        };
+    /// Renders the active voices of `channel` (every voice for `None`) up to frame `to` of the
+    /// current pass (from where each one stopped); voices that finish leave the active list.
+    pub(crate) fn catch_up(&mut self, channel: Option<u16>, to: usize) {
+        let to = to.min(self.pass_frames);
         let mut i = 0;
         while let Some(&index) = self.active.get(i) {
             let Some(voice) = self.voices.get_mut(usize::from(index)) else {
                 i = i.wrapping_add(1);
                 continue;
             };
-            let alive = match self.channels.get(usize::from(voice.channel_index)) {
-                Some(channel) => {
+            let from = voice.rendered;
+            if from >= to || channel.is_some_and(|c| c != voice.channel_index) {
+                i = i.wrapping_add(1);
+                continue;
+            }
+            voice.rendered = to;
+            let alive = match (
+                self.channels.get(usize::from(voice.channel_index)),
+                self.mix.get_mut(from.saturating_mul(2)..to.saturating_mul(2)),
+                self.reverb_send.get_mut(from..to),
+                self.chorus_send.get_mut(from..to),
+            ) {
+                (Some(channel), Some(mix), Some(reverb), Some(chorus)) => {
                     let articulation = if voice.orphan {
                         None
                     } else {
@@ -443,7 +470,7 @@ impl Engine {
                     let wave = self.bank.waves.get(voice.wave_slot);
                     voice.render(&context, wave, &self.tables, mix, reverb, chorus)
                 }
-                None => false,
+                _ => false,
             };
             self.voice_samples = self.voice_samples.saturating_add(to.saturating_sub(from) as u64);
             if alive {

@@ -34,7 +34,8 @@
 //!   defaults: channel 10 highest), then released before held, then quietest, then oldest;
 //!   every stolen note and every note with no voice counts in [`Stats::lost_notes`]. A released
 //!   voice ends once its whole gain is below −100 dB.
-//! * **Timing**: the render loop splits at every event's frame. Voices update their controls
+//! * **Timing**: events apply at their exact frames; a voice is rendered up to an event's frame
+//!   only when the event concerns it (its channel; every voice for SysEx and stealing note-ons). Voices update their controls
 //!   every 64 samples at 48 kHz (32 at ≤ 24 kHz, 16 at ≤ 12 kHz), at every envelope stage
 //!   boundary, and at the exact frame of any event that concerns them; gains ramp linearly per
 //!   sample between updates (no zipper noise, onsets and note-offs on their exact sample).

@@ -43,6 +43,27 @@ impl Engine {
     }
 
     fn handle_message(&mut self, group: usize, message: &MidiMessage) {
+        // Voices the message may change are first rendered up to its frame (see render_pass).
+        let scope = match *message {
+            MidiMessage::Channel { status, data2, .. } => {
+                let channel = group
+                    .saturating_mul(16)
+                    .saturating_add(usize::from(status & 0x0F));
+                match status & 0xF0 {
+                    // A program change only matters to later notes.
+                    0xC0 => Some(None),
+                    // A note-on that may steal looks at every voice.
+                    0x90 if data2 & 0x7F != 0 && self.active.len() >= self.config.voices as usize => None,
+                    _ => u16::try_from(channel).ok().map(Some),
+                }
+            }
+            MidiMessage::SysEx { .. } => None,
+        };
+        match scope {
+            Some(None) => {}
+            Some(Some(channel)) => self.catch_up(Some(channel), self.event_frame),
+            None => self.catch_up(None, self.event_frame),
+        }
         match *message {
             MidiMessage::Channel { status, data1, data2 } => {
                 let channel = group
@@ -338,6 +359,7 @@ impl Engine {
             };
             if let Some(v) = self.voices.get_mut(voice_index) {
                 v.start(&note, &context);
+                v.rendered = self.event_frame;
                 if v.active && self.active.len() < self.active.capacity() {
                     self.active.push(voice_index as u16);
                     continue;

@@ -196,6 +196,8 @@ pub struct Voice {
     pub age: u64,
     /// Current amplitude (for stealing the quietest).
     pub loudness: f32,
+    /// Frames of the engine's current render pass already rendered.
+    pub rendered: usize,
 
     velocity: u8,
     interpolation: Interpolation,
@@ -247,6 +249,7 @@ impl Default for Voice {
             shutting_down: false,
             age: 0,
             loudness: 0.0,
+            rendered: 0,
             velocity: 0,
             interpolation: Interpolation::Cubic,
             position: 0,
@@ -536,6 +539,8 @@ impl Voice {
         };
         let frames = mix.len() / 2;
         let mut done = 0usize;
+        // Every segment overwrites its part of the block before reading it.
+        let mut scratch = [0.0f32; MAX_CONTROL];
         while done < frames {
             if self.to_update == 0 {
                 self.update(context);
@@ -544,8 +549,7 @@ impl Voice {
                 .saturating_sub(done)
                 .min(self.to_update as usize)
                 .min(MAX_CONTROL);
-            let mut block = [0.0f32; MAX_CONTROL];
-            let Some(block) = block.get_mut(..count) else {
+            let Some(block) = scratch.get_mut(..count) else {
                 break;
             };
             self.generate(wave, tables, block);
