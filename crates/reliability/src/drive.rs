@@ -744,6 +744,39 @@ pub fn fuzz_filter() -> Filter {
     filter
 }
 
+/// [`fuzz_filter`] in hardware-synth mode (48 kHz stereo float: the engine's fixed format).
+pub fn fuzz_filter_hardware() -> Filter {
+    let setup = Setup {
+        rate: 48_000,
+        ..fuzz_setup()
+    };
+    let mut filter = Filter::open_hardware(&NoArm, setup).expect("open hardware-synth filter");
+    let buffers = download_buffers(&tiny_collection(), 1);
+    filter
+        .download_all(&NoArm, &buffers)
+        .expect("download the tiny collection");
+    filter
+}
+
+/// [`property_input`] on a hardware-synth filter (issue 9): the same requests, targets and
+/// checks against the shared engine (no wave stream: wave-stream targets arrive without a
+/// stream), audio through `render_into`.
+pub fn property_hardware_input(data: &[u8]) -> InputStats {
+    let mut filter = fuzz_filter_hardware();
+    let stats = property_ops(&mut filter, data);
+    filter.close(&NoArm).assert_balanced();
+    stats
+}
+
+/// [`event_chain_input`] on a hardware-synth filter: every chain through the MIDI stream,
+/// renders through `render_into`.
+pub fn event_chain_hardware_input(data: &[u8]) -> InputStats {
+    let mut filter = fuzz_filter_hardware();
+    let stats = event_chain_ops(&mut filter, data);
+    filter.close(&NoArm).assert_balanced();
+    stats
+}
+
 const SETS: [GUID; 5] = [
     KSPROPSETID_Synth,
     KSPROPSETID_Synth_Dls,
@@ -1150,7 +1183,8 @@ fn event_chain_ops(filter: &mut Filter, data: &[u8]) -> InputStats {
             }
             1 => {
                 let to = KSSTATE::from(cursor.u8() % 4);
-                let stream = if cursor.u8() & 1 == 0 {
+                // (A hardware-synth filter has no wave stream: the MIDI one then.)
+                let stream = if cursor.u8() & 1 == 0 || filter.harness.wave.is_null() {
                     filter.harness.midi
                 } else {
                     filter.harness.wave
@@ -1188,7 +1222,7 @@ fn event_chain_ops(filter: &mut Filter, data: &[u8]) -> InputStats {
                 if head.is_null() {
                     continue;
                 }
-                let stream = if cursor.u8().is_multiple_of(8) {
+                let stream = if cursor.u8().is_multiple_of(8) && !filter.harness.wave.is_null() {
                     filter.harness.wave
                 } else {
                     filter.harness.midi

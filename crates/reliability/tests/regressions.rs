@@ -4,7 +4,9 @@
 #![allow(clippy::all, missing_docs)]
 
 use portcls_host::GuardedAllocator;
-use reliability::drive::{event_chain_input, property_input};
+use reliability::drive::{
+    event_chain_hardware_input, event_chain_input, property_hardware_input, property_input,
+};
 use reliability::rng::Rng;
 
 #[global_allocator]
@@ -148,4 +150,43 @@ fn data_intersection_seeds_and_random_ranges() {
     for input in random_inputs(4, 2000, 200) {
         data_intersection_input(&input);
     }
+}
+
+/// The hardware-synth filter (issue 9) under the same drivers: random inputs and every stored
+/// seed and regression of both targets, through the shared engine and `render_into`.
+#[test]
+#[cfg_attr(miri, ignore = "hundreds of inputs: too slow under Miri")]
+fn hardware_synth_filter_survives_the_fuzz_drivers() {
+    let start = std::time::Instant::now();
+    let mut count = 0;
+    for input in random_inputs(3, 20, 2048) {
+        property_hardware_input(&input);
+        count += 1;
+    }
+    for input in random_inputs(4, 20, 4096) {
+        event_chain_hardware_input(&input);
+        count += 1;
+    }
+    let (mut successes, mut downloads, mut events) = (0, 0, 0);
+    for (_, bytes) in seeds("property_request") {
+        let stats = property_hardware_input(&bytes);
+        successes += stats.successes;
+        downloads += stats.downloads;
+        count += 1;
+    }
+    for (_, bytes) in seeds("event_chain") {
+        events += event_chain_hardware_input(&bytes).events;
+        count += 1;
+    }
+    eprintln!(
+        "{count} inputs through the hardware-synth filter in {:?}: {successes} property successes, \
+         {downloads} downloads, {events} events returned",
+        start.elapsed()
+    );
+    assert!(count >= 60, "seed corpus missing");
+    assert!(
+        successes >= 100 && downloads >= 2,
+        "the seeds mostly fail on the hardware-synth filter"
+    );
+    assert!(events > 0, "no event reached the hardware-synth filter");
 }
