@@ -257,9 +257,9 @@ pub fn filter(mode: crate::SynthMode) -> &'static PCFILTER_DESCRIPTOR {
 /// The DMus filter of the hardware-synth mode (issue 9, ADR 002): what `GetDescription` returns
 /// when the driver renders into its own WaveRT capture endpoint instead of PortCls's wave sink.
 ///
-/// Differences from the classic [`FILTER`](super::FILTER):
+/// Differences from the classic [`FILTER`]:
 ///
-/// * **One pin**, the MIDI render pin ([`super::midi_pin`]), whose ranges list
+/// * **One pin**, the MIDI render pin ([`midi_pin`]), whose ranges list
 ///   **`KSDATAFORMAT_SUBTYPE_MIDI` first** (WDMAud and Windows MIDI Services' KS aggregate
 ///   transport take the first legacy MIDI range; KSA opens `{MUSIC, MIDI, NONE}` directly on the
 ///   filter) and the DirectMusic range second. Same name GUID and same range objects as the
@@ -268,7 +268,7 @@ pub fn filter(mode: crate::SynthMode) -> &'static PCFILTER_DESCRIPTOR {
 /// * **Categories AUDIO, RENDER, SYNTHESIZER**, in that order (AUDIO before RENDER "so that
 ///   SysAudio and DMusic.DLL will agree"; RENDER instead of DATATRANSFORM because the device has
 ///   its own output). KSA only watches KSCATEGORY_AUDIO interfaces.
-/// * The synth node stays ([`super::NODES`]: all synth/DLS properties live on its automation
+/// * The synth node stays ([`NODES`]: all synth/DLS properties live on its automation
 ///   table), fed by the pin (pin 0 → node input); the node's output goes to no pin (the audio
 ///   leaves through the WaveRT capture endpoint, a separate subdevice).
 pub mod hardware_synth {
