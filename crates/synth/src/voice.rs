@@ -826,15 +826,30 @@ fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], t
     };
     #[cfg(target_arch = "x86_64")]
     let out = {
-        let mut quads = out.chunks_exact_mut(4);
-        for quad in &mut quads {
-            if let Ok(quad) = <&mut [f32; 4]>::try_from(quad) {
-                // SAFETY: the function's only precondition is its target feature, SSE2, which
-                // every x86_64 processor has (it is in the target's baseline feature set).
-                position = unsafe { cubic_quad_sse2(data, position, increment, quad, table) };
+        // One range proof for the whole run: the positions `position + i·increment` for
+        // i < out.len() never wrap (checked) and grow, so every output's four taps start at or
+        // before the last output's, whose four taps end inside `data` (checked).
+        let last_end = (out.len() as u64)
+            .checked_sub(1)
+            .and_then(|n| increment.checked_mul(n))
+            .and_then(|span| position.checked_add(span))
+            .and_then(|last| usize::try_from(last >> 32).ok())
+            .and_then(|index| index.checked_add(PAD + 3));
+        match last_end {
+            Some(end) if end <= data.len() => {
+                let mut quads = out.chunks_exact_mut(4);
+                for quad in &mut quads {
+                    if let Ok(quad) = <&mut [f32; 4]>::try_from(quad) {
+                        // SAFETY: SSE2 is in the x86_64 baseline; the taps of these four
+                        // outputs are inside `data` by the range proof above.
+                        position =
+                            unsafe { cubic_quad_sse2(data.as_ptr(), position, increment, quad, table) };
+                    }
+                }
+                quads.into_remainder()
             }
+            _ => out,
         }
-        quads.into_remainder()
     };
     for o in out.iter_mut() {
         let at = (position >> 32) as usize + PAD - 1;
@@ -852,48 +867,46 @@ fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], t
 }
 
 /// Four cubic outputs with SSE2 (the x86_64 baseline: no extended state to save): each
-/// output's four i16 taps arrive as one 64-bit word, are widened to f32 in registers, multiplied
-/// by their coefficient row, and the four dot products are finished with a transpose-add.
-/// Same arithmetic as the scalar loop (`(c0·a + c2·c) + (c1·b + c3·d)`), so the two agree
-/// bit for bit. Returns the position after the four outputs.
+/// output's four i16 taps are one unaligned 64-bit load, widened to f32 in registers,
+/// multiplied by their coefficient row, and the four dot products are finished with a
+/// transpose-add. Same arithmetic as the scalar loop (`(c0·a + c2·c) + (c1·b + c3·d)`), so the
+/// two agree bit for bit. Returns the position after the four outputs.
+///
+/// # Safety
+///
+/// For the four positions `position + k·increment` (k < 4, no wrap), the four taps
+/// `data[(p >> 32) + PAD − 1 ..][..4]` must lie inside the allocation `data` points into.
 #[cfg(target_arch = "x86_64")]
 #[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 #[target_feature(enable = "sse2")]
 #[inline]
-fn cubic_quad_sse2(
-    data: &[i16],
+unsafe fn cubic_quad_sse2(
+    data: *const i16,
     position: u64,
     increment: u64,
     out: &mut [f32; 4],
     table: &[[f32; 4]; CUBIC_PHASES],
 ) -> u64 {
     use core::arch::x86_64::*;
-    // The four taps of the output at `p` as one little-endian word (0 if out of range, which
-    // callers exclude).
-    let taps = |p: u64| -> i64 {
-        let at = (p >> 32) as usize + PAD - 1;
-        match data.get(at..at + 4) {
-            Some(&[a, b, c, d]) => {
-                let lane = |v: i16, shift: u32| i64::from(v as u16) << shift;
-                lane(a, 0) | lane(b, 16) | lane(c, 32) | lane(d, 48)
-            }
-            _ => 0,
-        }
+    let taps = |p: u64| {
+        // SAFETY: the caller guarantees the 8 bytes of taps at `p` are inside `data`'s
+        // allocation, so the offset pointer stays inside it.
+        let at = unsafe { data.add((p >> 32) as usize + PAD - 1) };
+        // SAFETY: 8 readable bytes at `at` (as above); `_mm_loadl_epi64` has no alignment
+        // requirement.
+        unsafe { _mm_loadl_epi64(at.cast::<__m128i>()) }
     };
     // (p as u32) >> 24 < 256 = CUBIC_PHASES: always in range.
     let row = |p: u64| {
-        let [c0, c1, c2, c3] = table[((p as u32) >> 24) as usize & (CUBIC_PHASES - 1)];
+        let [c0, c1, c2, c3] = table[((p as u32) >> 24) as usize];
         _mm_setr_ps(c0, c1, c2, c3)
     };
     let p0 = position;
     let p1 = p0.wrapping_add(increment);
     let p2 = p1.wrapping_add(increment);
     let p3 = p2.wrapping_add(increment);
-    // movq + punpcklqdq (not a store and a 16-byte reload, which stalls store forwarding).
-    let pair =
-        |low: u64, high: u64| _mm_unpacklo_epi64(_mm_cvtsi64_si128(taps(low)), _mm_cvtsi64_si128(taps(high)));
-    let v01 = pair(p0, p1);
-    let v23 = pair(p2, p3);
+    let v01 = _mm_unpacklo_epi64(taps(p0), taps(p1));
+    let v23 = _mm_unpacklo_epi64(taps(p2), taps(p3));
     // Sign-extend i16 to i32 (SSE2 has no pmovsx: duplicate into the high half, shift down).
     let widen = |v: __m128i, high: bool| {
         let doubled = if high {
@@ -907,7 +920,7 @@ fn cubic_quad_sse2(
     let m1 = _mm_mul_ps(widen(v01, true), row(p1));
     let m2 = _mm_mul_ps(widen(v23, false), row(p2));
     let m3 = _mm_mul_ps(widen(v23, true), row(p3));
-    // Lane sums: (m[0] + m[1]) + (m[2] + m[3]) for each of the four products.
+    // Lane sums: (m[0] + m[2]) + (m[1] + m[3]) for each of the four products.
     let pairs01 = _mm_add_ps(_mm_unpacklo_ps(m0, m1), _mm_unpackhi_ps(m0, m1));
     let pairs23 = _mm_add_ps(_mm_unpacklo_ps(m2, m3), _mm_unpackhi_ps(m2, m3));
     let y = _mm_add_ps(_mm_movelh_ps(pairs01, pairs23), _mm_movehl_ps(pairs23, pairs01));
@@ -939,4 +952,51 @@ fn run_sinc(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], ta
         position = position.wrapping_add(increment);
     }
     position
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SSE2 quads (x86_64) and the scalar loop agree bit for bit with the scalar formula,
+    /// for every run length, across a run that starts in range and one whose last taps leave the
+    /// data (which takes the checked scalar path and reads zeros there).
+    #[test]
+    fn cubic_kernel_matches_the_scalar_formula() {
+        let tables = InterpTables::new().unwrap();
+        let data: alloc::vec::Vec<i16> = (0..200)
+            .map(|i: i32| ((i * 7919) % 65_536 - 32_768) as i16)
+            .collect();
+        let reference = |mut position: u64, increment: u64, n: usize| {
+            let mut out = alloc::vec::Vec::new();
+            for _ in 0..n {
+                let at = (position >> 32) as usize + PAD - 1;
+                let c = tables.cubic[((position as u32) >> 24) as usize];
+                let tap = |k: usize| f32::from(data.get(at + k).copied().unwrap_or(0));
+                out.push(if at + 4 <= data.len() {
+                    (c[0] * tap(0) + c[2] * tap(2)) + (c[1] * tap(1) + c[3] * tap(3))
+                } else {
+                    0.0
+                });
+                position += increment;
+            }
+            (out, position)
+        };
+        for (start, increment) in [
+            (0u64, 1u64 << 32),
+            (5 << 32 | 0x1234_5678, 0x1_8000_0001),
+            (100 << 32, 0x3_0F00_0000),
+            (170 << 32, 0x0_9000_0000),
+        ] {
+            for n in 0..=MAX_CONTROL {
+                let mut out = [f32::NAN; MAX_CONTROL];
+                let end = run_cubic(&data, start, increment, &mut out[..n], &tables.cubic);
+                let (expected, expected_end) = reference(start, increment, n);
+                assert_eq!(end, expected_end);
+                for (k, (a, b)) in out[..n].iter().zip(&expected).enumerate() {
+                    assert_eq!(a.to_bits(), b.to_bits(), "start {start:#x} n {n} sample {k}");
+                }
+            }
+        }
+    }
 }
