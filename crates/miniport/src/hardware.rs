@@ -84,9 +84,11 @@ impl<P: Platform> HardwareSynth<P> {
     }
 
     /// Runs `f` on the engine under the engine mutex; `None` if the engine is gone (never, in this
-    /// mode, unless a rebuild failed). PASSIVE_LEVEL. `f` may allocate (it runs at PASSIVE_LEVEL
-    /// under a non-raising lock) but blocks rendering while it runs: the adapter uses it once at
-    /// start to install the default collection (`wavert::collection::install`).
+    /// mode, unless a rebuild failed). PASSIVE_LEVEL. `f` may allocate (the mutex does not raise
+    /// the IRQL) but blocks rendering while it runs, and must do **no I/O**: in the kernel the
+    /// mutex is a `KGUARDED_MUTEX`, whose guarded region disables APCs, so a file read inside `f`
+    /// could never complete. The adapter uses it once at start to install the default collection
+    /// (`wavert::collection::install`), after reading and parsing gm.dls outside it.
     pub fn with_engine<R>(&self, f: impl FnOnce(&mut Engine) -> R) -> Option<R> {
         self.core().with_engine(f)
     }

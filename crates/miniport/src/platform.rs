@@ -85,7 +85,8 @@ pub unsafe trait RawSpinLock: Send + Sync {
 /// memory and run for milliseconds (a render pass). Never taken at DISPATCH_LEVEL.
 ///
 /// Kernel: `KGUARDED_MUTEX` (`KeAcquireGuardedMutex` enters a guarded region, which also keeps
-/// APCs from suspending the holder). Host: an atomic flag whose `lock` asserts the simulated IRQL
+/// APCs from suspending the holder; so the holder must not wait for I/O, whose completion needs
+/// an APC: no file access under the engine mutex). Host: an atomic flag whose `lock` asserts the simulated IRQL
 /// is at most APC_LEVEL, so a test fails if anything takes the engine lock at DISPATCH_LEVEL.
 ///
 /// # Safety
