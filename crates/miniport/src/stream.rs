@@ -870,12 +870,25 @@ impl<P: Platform> Core<P> {
         });
     }
 
-    /// `ISynthSinkDMus::Render`: `frames` frames at stream position `position` into `buffer`.
+    /// `ISynthSinkDMus::Render`: `frames` frames at stream position `position` into `buffer`
+    /// (ignored, buffer untouched, in hardware-synth mode).
     ///
     /// # Safety
     /// `buffer` points at `frames · block_align` writable bytes.
     pub(crate) unsafe fn render(&self, buffer: *mut u8, frames: u32, position: i64) {
         if buffer.is_null() {
+            return;
+        }
+        if self.engine_is_fixed() {
+            // Hardware-synth mode has no wave sink: its audio leaves through `render_into` only.
+            // Rendering here too would take frames from the render thread (and the caller's
+            // block align is unknown): the buffer is left untouched.
+            log!(
+                self.platform,
+                Warning,
+                "Render on the hardware-synth filter ignored ({} frames)",
+                frames
+            );
             return;
         }
         let mut synth = self.synth.lock();
@@ -1043,8 +1056,13 @@ impl<P: Platform> Core<P> {
         self.queue.lock().midi_running != 0
     }
 
-    /// `ISynthSinkDMus::SyncToMaster`.
+    /// `ISynthSinkDMus::SyncToMaster` (ignored in hardware-synth mode).
     pub(crate) fn sync_to_master(&self, sink_time: i64, start: bool) {
+        if self.engine_is_fixed() {
+            // Hardware-synth mode: the mapping follows the render thread (`render_into`,
+            // `sync_position`); a sink time from elsewhere would only disturb it.
+            return;
+        }
         let now = self.master_time();
         let mut queue = self.queue.lock();
         if start {

@@ -617,3 +617,36 @@ fn a_client_cannot_rebuild_the_shared_engine() {
     assert_eq!((granted.Voices, granted.ChannelGroups), (48, 2));
     classic.close().unwrap();
 }
+
+/// Hardware-synth mode has no wave sink: should anything call `ISynthSinkDMus::Render` or
+/// `SyncToMaster` on the MIDI stream (it answers the interface), the buffer is left untouched and
+/// the engine and the mapping are not disturbed (a note still lands on its exact frame).
+#[test]
+#[cfg_attr(miri, ignore = "renders audio: too slow under Miri")]
+fn render_and_sync_to_master_on_the_midi_stream_do_nothing_in_hardware_synth_mode() {
+    let _serial = serial();
+    let mut port = open_dc(&config(SynthMode::HardwareSynth));
+    let time = 2_345_678;
+    port.schedule_midi(time, 1, &[0x90, 60, 127]);
+    let mut left = render_left(&mut port, 10);
+    let harness = port.harness();
+    let warnings = portcls_host::platform::logged_warnings();
+    let mut buffer = vec![0xA5u8; 480 * 8];
+    harness.render(&mut buffer, 480, 0, 8);
+    assert!(
+        buffer.iter().all(|&byte| byte == 0xA5),
+        "Render wrote into the buffer"
+    );
+    assert!(
+        portcls_host::platform::logged_warnings() > warnings,
+        "the stray Render is logged"
+    );
+    assert_eq!(harness.sync_to_master(123_456_789, true), STATUS_SUCCESS);
+    assert_eq!(harness.sync_to_master(987_654_321, false), STATUS_SUCCESS);
+    left.extend(render_left(&mut port, 50));
+    assert_eq!(
+        onsets(&left, 0),
+        vec![(time as f64 * 48_000.0 / 1e7).round() as i64]
+    );
+    port.close().unwrap();
+}
