@@ -2,8 +2,10 @@
 //!
 //! The kernel is chosen per voice at note-on; each has its own monomorphised inner loop
 //! (see `voice.rs`). Coefficients come from tables built once in [`InterpTables::new`]:
-//! the cubic uses 256 phases × 4 taps (FluidSynth's layout), the sinc 1024 phases × 8 taps,
-//! Blackman-Harris windowed, each phase normalised to unity DC gain.
+//! the cubic uses 256 phases × 4 taps (FluidSynth's layout) in Q14 fixed point (so an output is
+//! an exact integer dot product of the i16 taps, one `pmaddwd` pair per output on SSE2; the
+//! coefficient rounding, below 2^−15, is far under the 256-phase quantisation), the sinc 1024
+//! phases × 8 taps, Blackman-Harris windowed, each phase normalised to unity DC gain.
 
 use alloc::vec::Vec;
 
@@ -13,13 +15,18 @@ use crate::EngineError;
 pub const CUBIC_PHASES: usize = 256;
 /// Phases of the sinc table (the top 10 bits of the 32-bit fraction).
 pub const SINC_PHASES: usize = 1024;
+/// Fractional bits of the cubic coefficients (Q14: 1.0 = 16384; Catmull-Rom weights lie in
+/// −0.08..=1.0, so each fits an i16 and each row sums to exactly 16384).
+pub const CUBIC_SHIFT: u32 = 14;
+/// The value of one cubic coefficient unit, `2^−14`.
+pub const CUBIC_UNIT: f32 = 1.0 / 16384.0;
 /// Taps of the sinc kernel.
 pub const SINC_TAPS: usize = 8;
 
 /// Coefficient tables, allocated once.
 pub struct InterpTables {
-    /// `CUBIC_PHASES` rows of 4 coefficients for samples `i−1, i, i+1, i+2`.
-    pub cubic: Vec<[f32; 4]>,
+    /// `CUBIC_PHASES` rows of 4 Q14 coefficients for samples `i−1, i, i+1, i+2`.
+    pub cubic: Vec<[i16; 4]>,
     /// `SINC_PHASES` rows of 8 coefficients for samples `i−3 ..= i+4`.
     pub sinc: Vec<[f32; SINC_TAPS]>,
 }
@@ -32,16 +39,26 @@ impl InterpTables {
             .try_reserve_exact(CUBIC_PHASES)
             .map_err(|_| EngineError::OutOfMemory)?;
         for phase in 0..CUBIC_PHASES {
-            let t = phase as f32 / CUBIC_PHASES as f32;
+            let t = phase as f64 / CUBIC_PHASES as f64;
             let t2 = t * t;
             let t3 = t2 * t;
             // Catmull-Rom.
-            cubic.push([
+            let row = [
                 0.5 * (-t3 + 2.0 * t2 - t),
                 0.5 * (3.0 * t3 - 5.0 * t2 + 2.0),
                 0.5 * (-3.0 * t3 + 4.0 * t2 + t),
                 0.5 * (t3 - t2),
-            ]);
+            ];
+            let unit = f64::from(1u32 << CUBIC_SHIFT);
+            let mut fixed = row.map(|c| libm::round(c * unit) as i32);
+            // Unity DC gain exactly: the rounding residue goes to the largest weight.
+            let residue =
+                (1i32 << CUBIC_SHIFT).wrapping_sub(fixed.iter().fold(0i32, |a, &c| a.wrapping_add(c)));
+            let largest = if t < 0.5 { 1 } else { 2 };
+            if let Some(c) = fixed.get_mut(largest) {
+                *c = c.wrapping_add(residue);
+            }
+            cubic.push(fixed.map(|c| c.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16));
         }
         let mut sinc = Vec::new();
         sinc.try_reserve_exact(SINC_PHASES)
@@ -75,5 +92,36 @@ impl InterpTables {
             sinc.push(out);
         }
         Ok(Self { cubic, sinc })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every Q14 cubic row has unity DC gain exactly and is within one unit of Catmull-Rom.
+    #[test]
+    fn cubic_rows_are_exact_to_one_unit() {
+        let tables = InterpTables::new().unwrap();
+        for (phase, row) in tables.cubic.iter().enumerate() {
+            assert_eq!(
+                row.iter().map(|&c| i32::from(c)).sum::<i32>(),
+                16_384,
+                "phase {phase}"
+            );
+            let t = phase as f64 / 256.0;
+            let ideal = [
+                0.5 * (-t * t * t + 2.0 * t * t - t),
+                0.5 * (3.0 * t * t * t - 5.0 * t * t + 2.0),
+                0.5 * (-3.0 * t * t * t + 4.0 * t * t + t),
+                0.5 * (t * t * t - t * t),
+            ];
+            for (c, ideal) in row.iter().zip(ideal) {
+                assert!(
+                    (f64::from(*c) - ideal * 16_384.0).abs() <= 1.0,
+                    "phase {phase}: {c} vs {ideal}"
+                );
+            }
+        }
     }
 }

@@ -17,7 +17,7 @@ use crate::bank::{LoopPoints, PAD, WaveData};
 use crate::channel::ChannelState;
 use crate::envelope::{Envelope, EnvelopeParams};
 use crate::filter::Filter;
-use crate::interp::{CUBIC_PHASES, InterpTables, SINC_PHASES};
+use crate::interp::{CUBIC_PHASES, CUBIC_UNIT, InterpTables, SINC_PHASES};
 use crate::lfo::Lfo;
 use crate::math::{self, Curves};
 use dls::model::Curve;
@@ -751,12 +751,15 @@ impl Voice {
                 a + (tap(1) - a) * f
             }
             Interpolation::Cubic => {
-                let c = tables
-                    .cubic
-                    .get((fraction >> 24) as usize)
-                    .copied()
-                    .unwrap_or([0.0, 1.0, 0.0, 0.0]);
-                c[0] * tap(-1) + c[1] * tap(0) + c[2] * tap(1) + c[3] * tap(2)
+                let row = tables.cubic.get((fraction >> 24) as usize).copied().unwrap_or([
+                    0,
+                    1 << crate::interp::CUBIC_SHIFT,
+                    0,
+                    0,
+                ]);
+                // The taps are i16 values held as f32: exact conversions back.
+                let taps = [tap(-1), tap(0), tap(1), tap(2)].map(|v| v as i16);
+                cubic_dot(&taps, &row)
             }
             Interpolation::Sinc => {
                 let c = tables
@@ -819,8 +822,8 @@ fn run_linear(data: &[i16], mut position: u64, increment: u64, out: &mut [f32]) 
 }
 
 #[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
-fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], table: &[[f32; 4]]) -> u64 {
-    let table: &[[f32; 4]; CUBIC_PHASES] = match table.try_into() {
+fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], table: &[[i16; 4]]) -> u64 {
+    let table: &[[i16; 4]; CUBIC_PHASES] = match table.try_into() {
         Ok(t) => t,
         Err(_) => return run_linear(data, position, increment, out),
     };
@@ -854,11 +857,9 @@ fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], t
     for o in out.iter_mut() {
         let at = (position >> 32) as usize + PAD - 1;
         // (position as u32) >> 24 < 256 = CUBIC_PHASES: this index is always in range.
-        let [c0, c1, c2, c3] = table[((position as u32) >> 24) as usize & (CUBIC_PHASES - 1)];
+        let row = &table[((position as u32) >> 24) as usize & (CUBIC_PHASES - 1)];
         *o = match data.get(at..at + 4) {
-            Some(&[a, b, c, d]) => {
-                (c0 * f32::from(a) + c2 * f32::from(c)) + (c1 * f32::from(b) + c3 * f32::from(d))
-            }
+            Some(taps) => cubic_dot(taps, row),
             _ => 0.0,
         };
         position = position.wrapping_add(increment);
@@ -866,11 +867,23 @@ fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], t
     position
 }
 
+/// One cubic output: the exact integer dot product of four i16 taps and a Q14 row, scaled to
+/// f32 (the SSE2 path computes the same integers, so the two agree bit for bit). The sum cannot
+/// overflow: each product is below 2^29 in magnitude and a row's weights sum in magnitude to
+/// less than 1.2 × 2^14, so the total stays below 2^30; wrapping arithmetic matches `pmaddwd`.
+#[inline]
+fn cubic_dot(taps: &[i16], row: &[i16; 4]) -> f32 {
+    let sum = taps.iter().zip(row).fold(0i32, |sum, (&x, &c)| {
+        sum.wrapping_add(i32::from(x).wrapping_mul(i32::from(c)))
+    });
+    sum as f32 * CUBIC_UNIT
+}
+
 /// Four cubic outputs with SSE2 (the x86_64 baseline: no extended state to save): each
-/// output's four i16 taps are one unaligned 64-bit load, widened to f32 in registers,
-/// multiplied by their coefficient row, and the four dot products are finished with a
-/// transpose-add. Same arithmetic as the scalar loop (`(c0·a + c2·c) + (c1·b + c3·d)`), so the
-/// two agree bit for bit. Returns the position after the four outputs.
+/// output's four i16 taps are one unaligned 64-bit load, as is its Q14 coefficient row; two
+/// outputs share a register, `pmaddwd` forms the pair sums, one shuffle-add finishes the four
+/// dot products in i32 (exact, as in [`cubic_dot`]: bit for bit the scalar result), then one
+/// conversion and scale. Returns the position after the four outputs.
 ///
 /// # Safety
 ///
@@ -885,7 +898,7 @@ unsafe fn cubic_quad_sse2(
     position: u64,
     increment: u64,
     out: &mut [f32; 4],
-    table: &[[f32; 4]; CUBIC_PHASES],
+    table: &[[i16; 4]; CUBIC_PHASES],
 ) -> u64 {
     use core::arch::x86_64::*;
     let taps = |p: u64| {
@@ -896,34 +909,30 @@ unsafe fn cubic_quad_sse2(
         // requirement.
         unsafe { _mm_loadl_epi64(at.cast::<__m128i>()) }
     };
-    // (p as u32) >> 24 < 256 = CUBIC_PHASES: always in range.
     let row = |p: u64| {
-        let [c0, c1, c2, c3] = table[((p as u32) >> 24) as usize];
-        _mm_setr_ps(c0, c1, c2, c3)
+        // (p as u32) >> 24 < 256 = CUBIC_PHASES: always in range.
+        let row: &[i16; 4] = &table[((p as u32) >> 24) as usize];
+        // SAFETY: `row` is 8 readable bytes; `_mm_loadl_epi64` has no alignment requirement.
+        unsafe { _mm_loadl_epi64(row.as_ptr().cast::<__m128i>()) }
     };
     let p0 = position;
     let p1 = p0.wrapping_add(increment);
     let p2 = p1.wrapping_add(increment);
     let p3 = p2.wrapping_add(increment);
-    let v01 = _mm_unpacklo_epi64(taps(p0), taps(p1));
-    let v23 = _mm_unpacklo_epi64(taps(p2), taps(p3));
-    // Sign-extend i16 to i32 (SSE2 has no pmovsx: duplicate into the high half, shift down).
-    let widen = |v: __m128i, high: bool| {
-        let doubled = if high {
-            _mm_unpackhi_epi16(v, v)
-        } else {
-            _mm_unpacklo_epi16(v, v)
-        };
-        _mm_cvtepi32_ps(_mm_srai_epi32::<16>(doubled))
-    };
-    let m0 = _mm_mul_ps(widen(v01, false), row(p0));
-    let m1 = _mm_mul_ps(widen(v01, true), row(p1));
-    let m2 = _mm_mul_ps(widen(v23, false), row(p2));
-    let m3 = _mm_mul_ps(widen(v23, true), row(p3));
-    // Lane sums: (m[0] + m[2]) + (m[1] + m[3]) for each of the four products.
-    let pairs01 = _mm_add_ps(_mm_unpacklo_ps(m0, m1), _mm_unpackhi_ps(m0, m1));
-    let pairs23 = _mm_add_ps(_mm_unpacklo_ps(m2, m3), _mm_unpackhi_ps(m2, m3));
-    let y = _mm_add_ps(_mm_movelh_ps(pairs01, pairs23), _mm_movehl_ps(pairs23, pairs01));
+    // [a·c0 + b·c1, c·c2 + d·c3] for two outputs per register.
+    let m01 = _mm_madd_epi16(
+        _mm_unpacklo_epi64(taps(p0), taps(p1)),
+        _mm_unpacklo_epi64(row(p0), row(p1)),
+    );
+    let m23 = _mm_madd_epi16(
+        _mm_unpacklo_epi64(taps(p2), taps(p3)),
+        _mm_unpacklo_epi64(row(p2), row(p3)),
+    );
+    // Even and odd lanes of (m01, m23), moved as bit patterns (no float arithmetic on them).
+    let (f01, f23) = (_mm_castsi128_ps(m01), _mm_castsi128_ps(m23));
+    let even = _mm_castps_si128(_mm_shuffle_ps::<0b10_00_10_00>(f01, f23));
+    let odd = _mm_castps_si128(_mm_shuffle_ps::<0b11_01_11_01>(f01, f23));
+    let y = _mm_mul_ps(_mm_cvtepi32_ps(_mm_add_epi32(even, odd)), _mm_set1_ps(CUBIC_UNIT));
     // SAFETY: `out` is a `&mut [f32; 4]`, 16 writable bytes; `_mm_storeu_ps` has no alignment
     // requirement.
     unsafe { _mm_storeu_ps(out.as_mut_ptr(), y) };
@@ -972,9 +981,10 @@ mod tests {
             for _ in 0..n {
                 let at = (position >> 32) as usize + PAD - 1;
                 let c = tables.cubic[((position as u32) >> 24) as usize];
-                let tap = |k: usize| f32::from(data.get(at + k).copied().unwrap_or(0));
+                let tap = |k: usize| i32::from(data.get(at + k).copied().unwrap_or(0));
+                let sum: i32 = (0..4).map(|k| tap(k) * i32::from(c[k])).sum();
                 out.push(if at + 4 <= data.len() {
-                    (c[0] * tap(0) + c[2] * tap(2)) + (c[1] * tap(1) + c[3] * tap(3))
+                    sum as f32 / 16384.0
                 } else {
                     0.0
                 });
