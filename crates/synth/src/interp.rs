@@ -99,9 +99,10 @@ impl InterpTables {
 mod tests {
     use super::*;
 
-    /// Every Q14 cubic row has unity DC gain exactly and is within one unit of Catmull-Rom.
+    /// Every Q14 cubic row has unity DC gain exactly and is within 2.5 units (rounding plus the
+    /// residue moved to the largest weight) of Catmull-Rom.
     #[test]
-    fn cubic_rows_are_exact_to_one_unit() {
+    fn cubic_rows_have_unity_gain_and_track_catmull_rom() {
         let tables = InterpTables::new().unwrap();
         for (phase, row) in tables.cubic.iter().enumerate() {
             assert_eq!(
@@ -118,7 +119,7 @@ mod tests {
             ];
             for (c, ideal) in row.iter().zip(ideal) {
                 assert!(
-                    (f64::from(*c) - ideal * 16_384.0).abs() <= 1.0,
+                    (f64::from(*c) - ideal * 16_384.0).abs() <= 2.5,
                     "phase {phase}: {c} vs {ideal}"
                 );
             }
