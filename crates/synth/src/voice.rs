@@ -37,6 +37,9 @@ const SILENCE: f32 = 1e-5;
 /// Largest playback ratio (≈ 10 octaves up at equal rates).
 const MAX_RATIO: f32 = 1024.0;
 
+/// Time-varying connections whose constant factor a voice caches per channel change.
+const TIME_FACTORS: usize = 8;
+
 /// Gain index: left, right, reverb send, chorus send.
 const LEFT: usize = 0;
 const RIGHT: usize = 1;
@@ -219,7 +222,11 @@ pub struct Voice {
     filter_on: bool,
     filter_open: bool,
     base: DestValues,
+    /// Constant, note-on and channel parts of the realtime destinations (re-summed when the
+    /// channel changes).
     channel_part: [f32; dest::REALTIME],
+    /// `scale × T(non-time input)` of the first time-varying connections (see `update_with`).
+    time_factors: [f32; TIME_FACTORS],
     channel_generation: u32,
     last: [f32; dest::REALTIME],
     gains: [f32; 4],
@@ -271,6 +278,7 @@ impl Default for Voice {
             filter_open: false,
             base: [0.0; dest::COUNT],
             channel_part: [0.0; dest::REALTIME],
+            time_factors: [0.0; TIME_FACTORS],
             channel_generation: 0,
             last: [0.0; dest::REALTIME],
             gains: [0.0; 4],
@@ -419,24 +427,51 @@ impl Voice {
         };
         if self.channel_generation != context.channel.generation {
             self.channel_generation = context.channel.generation;
-            self.channel_part = [0.0; dest::REALTIME];
+            let mut channel_part = [0.0; dest::REALTIME];
             for op in &articulation.channel {
-                if let Some(slot) = self.channel_part.get_mut(usize::from(op.destination)) {
+                if let Some(slot) = channel_part.get_mut(usize::from(op.destination)) {
                     *slot += sources.evaluate(op, context.curves);
                 }
             }
+            for ((v, b), c) in self
+                .channel_part
+                .iter_mut()
+                .zip(self.base.iter())
+                .zip(channel_part)
+            {
+                *v = b + c;
+            }
+            // A time-varying connection is `scale × T(source) × T(control)` where at most one
+            // input moves with time unless both do: the other factor only changes with the
+            // channel (or never), so it is computed here, once per change.
+            for (factor, op) in self.time_factors.iter_mut().zip(&articulation.time) {
+                *factor = op.scale
+                    * match (source::is_time(op.source), source::is_time(op.control)) {
+                        (true, true) => 1.0,
+                        (true, false) => sources.shaped(op.control, op.control_shape, context.curves),
+                        (false, _) => sources.shaped(op.source, op.source_shape, context.curves),
+                    };
+            }
         }
-        let mut values = [0.0f32; dest::REALTIME];
-        for ((v, b), c) in values
-            .iter_mut()
-            .zip(self.base.iter())
-            .zip(self.channel_part.iter())
-        {
-            *v = b + c;
-        }
-        for op in &articulation.time {
+        let mut values = self.channel_part;
+        for (i, op) in articulation.time.iter().enumerate() {
+            let value = match self.time_factors.get(i) {
+                Some(&0.0) => 0.0,
+                Some(&factor) => {
+                    let moving = match (source::is_time(op.source), source::is_time(op.control)) {
+                        (true, true) => {
+                            sources.shaped(op.source, op.source_shape, context.curves)
+                                * sources.shaped(op.control, op.control_shape, context.curves)
+                        }
+                        (true, false) => sources.shaped(op.source, op.source_shape, context.curves),
+                        (false, _) => sources.shaped(op.control, op.control_shape, context.curves),
+                    };
+                    factor * moving
+                }
+                None => sources.evaluate(op, context.curves),
+            };
             if let Some(slot) = values.get_mut(usize::from(op.destination)) {
-                *slot += sources.evaluate(op, context.curves);
+                *slot += value;
             }
         }
         self.last = values;
