@@ -21,7 +21,10 @@
 
 use core::fmt;
 
-use portcls_sys::dmerror::NTSTATUS;
+use portcls_sys::dmerror::{NTSTATUS, STATUS_UNSUCCESSFUL};
+
+pub use crate::default_collection::{CollectionError, DefaultSource};
+pub use crate::gm_dls::GmDls;
 
 /// `REG_SZ`, the registry type of [`MODE_VALUE_NAME`] (winnt.h).
 pub const REG_SZ: u32 = 1;
@@ -230,6 +233,10 @@ pub fn resolve_mode(value: ModeValue<'_>) -> (SynthMode, Option<ModeError>) {
 pub enum PortClass {
     /// `CLSID_PortDMus`: the DirectMusic port driving an `IMiniportDMus`.
     DirectMusic,
+    /// `CLSID_PortWaveRT`: the WaveRT port driving the capture endpoint's `IMiniportWaveRT`.
+    WaveRt,
+    /// `CLSID_PortTopology`: the topology port driving the endpoint's `IMiniportTopology`.
+    Topology,
 }
 
 /// One subdevice the adapter registers.
@@ -254,41 +261,72 @@ pub const DMUS_SUBDEVICE: Subdevice = Subdevice {
 /// `"DMusic"` as UTF-16 with a terminating NUL.
 const DMUS_SUBDEVICE_NAME_UTF16: [u16; 7] = ascii_to_utf16z("DMusic");
 
+/// The hardware-synth mode's WaveRT capture filter (`wavert::descriptor::WAVE_SUBDEVICE`).
+pub const WAVE_SUBDEVICE: Subdevice = Subdevice {
+    name: wavert::descriptor::WAVE_SUBDEVICE,
+    name_utf16: &WAVE_SUBDEVICE_NAME_UTF16,
+    port_class: PortClass::WaveRt,
+};
+
+const WAVE_SUBDEVICE_NAME_UTF16: [u16; wavert::descriptor::WAVE_SUBDEVICE.len() + 1] =
+    ascii_to_utf16z(wavert::descriptor::WAVE_SUBDEVICE);
+
+/// The hardware-synth mode's topology filter, whose endpoint pin Windows names "dmksynth output"
+/// (`wavert::descriptor::TOPOLOGY_SUBDEVICE`).
+pub const TOPOLOGY_SUBDEVICE: Subdevice = Subdevice {
+    name: wavert::descriptor::TOPOLOGY_SUBDEVICE,
+    name_utf16: &TOPOLOGY_SUBDEVICE_NAME_UTF16,
+    port_class: PortClass::Topology,
+};
+
+const TOPOLOGY_SUBDEVICE_NAME_UTF16: [u16; wavert::descriptor::TOPOLOGY_SUBDEVICE.len() + 1] =
+    ascii_to_utf16z(wavert::descriptor::TOPOLOGY_SUBDEVICE);
+
+/// The physical connection the hardware-synth mode registers: topology bridge out → wave bridge
+/// in (`PcRegisterPhysicalConnection`); without it Windows builds no endpoint.
+pub const PHYSICAL_CONNECTION: wavert::descriptor::PhysicalConnection =
+    wavert::descriptor::PHYSICAL_CONNECTION;
+
 /// The GUID that names the synth's MIDI/DirectMusic pin (`KSPIN_DESCRIPTOR.Name`). The INF maps it
 /// to a display name under `HKR,MediaCategories\{guid},Name`, which winmm shows for the MIDI
 /// device because the pin's category is `KSCATEGORY_WDMAUD_USE_PIN_NAME`. The miniport's pin
 /// descriptor must use this same GUID (`tests/inf.rs` checks the INF side).
 pub const PIN_NAME_GUID: &str = "{313EE4D3-ACAB-467A-9BDF-CFCE5346DAC5}";
 
-/// The most subdevices any mode registers: `PcAddAdapterDevice`'s `MaxObjects`.
-///
-/// Sized for issue 9's hardware-synth mode (DMus + WaveRT + topology) so that adding those does
-/// not also have to change `AddDevice`.
+/// The most subdevices any mode registers: `PcAddAdapterDevice`'s `MaxObjects`
+/// (hardware-synth: DMus + WaveRT + topology).
 pub const MAX_SUBDEVICES: u32 = 3;
 
 /// The subdevices `mode` registers, in registration order.
 ///
-/// Both modes register only the DirectMusic subdevice until issue 9's WaveRT endpoint lands; the
-/// hardware-synth mode is then the DMus subdevice plus a WaveRT and a topology subdevice.
+/// Classic: the DirectMusic subdevice. Hardware-synth: the DirectMusic subdevice (whose miniport
+/// owns the shared synth), then the WaveRT capture filter (which renders that synth), then the
+/// topology filter; then [`PHYSICAL_CONNECTION`] joins the last two.
 #[must_use]
 pub const fn subdevices(mode: SynthMode) -> &'static [Subdevice] {
     match mode {
-        SynthMode::Classic | SynthMode::HardwareSynth => &[DMUS_SUBDEVICE],
+        SynthMode::Classic => &[DMUS_SUBDEVICE],
+        SynthMode::HardwareSynth => &[DMUS_SUBDEVICE, WAVE_SUBDEVICE, TOPOLOGY_SUBDEVICE],
     }
 }
 
 /// The PortCls operations `StartDevice` needs, implemented over PortCls in the kernel and by
 /// fakes in the host tests.
 ///
-/// Each successful [`new_port`](Self::new_port) or [`create_miniport`](Self::create_miniport)
-/// hands the caller one reference, which [`start_device`] gives back exactly once through the
-/// matching `release_*` method. The handle types are moved into the release methods, so a
-/// reference cannot be released twice.
+/// Each successful `new_port` or `create_*_miniport` hands the caller one reference, which
+/// [`start_device`] gives back exactly once through the matching `release_*` method; the same
+/// holds for the hardware-synth mode's [`Synth`](Self::Synth) handle and [`Pump`](Self::Pump).
+/// The handle types are moved into the release methods, so a reference cannot be released twice.
 pub trait AdapterServices {
     /// One reference on a port (`IPort*`).
     type Port;
     /// One reference on a miniport (`IUnknown*` of the miniport object).
     type Miniport;
+    /// The hardware-synth mode's handle on the DMus miniport's one synth instance
+    /// (kernel: `miniport::HardwareSynth<KernelPlatform>`).
+    type Synth;
+    /// The render loop body that comes with the WaveRT miniport (kernel: `wavert::Pump`).
+    type Pump;
 
     /// Reads [`MODE_VALUE_NAME`] from the device's hardware key, using `buffer` for the value,
     /// and says what it found (the kernel: `ZwQueryValueKey` then [`decode_value_query`]).
@@ -298,11 +336,26 @@ pub trait AdapterServices {
     /// # Errors
     /// The NTSTATUS of the failed call.
     fn new_port(&mut self, class: PortClass) -> Result<Self::Port, NTSTATUS>;
-    /// The miniport factory, for `mode`.
+    /// The DirectMusic miniport factory, for `mode`; in [`SynthMode::HardwareSynth`] also the
+    /// handle on its synth (`miniport::new_miniport_with_mode`).
     ///
     /// # Errors
     /// The NTSTATUS of the failed creation (typically `STATUS_INSUFFICIENT_RESOURCES`).
-    fn create_miniport(&mut self, class: PortClass, mode: SynthMode) -> Result<Self::Miniport, NTSTATUS>;
+    fn create_dmus_miniport(
+        &mut self,
+        mode: SynthMode,
+    ) -> Result<(Self::Miniport, Option<Self::Synth>), NTSTATUS>;
+    /// The WaveRT capture miniport rendering `synth`, and its pump (`wavert::new_wavert_miniport`).
+    ///
+    /// # Errors
+    /// The NTSTATUS of the failed creation.
+    fn create_wave_miniport(&mut self, synth: &Self::Synth)
+    -> Result<(Self::Miniport, Self::Pump), NTSTATUS>;
+    /// The topology miniport (`wavert::new_topology_miniport`).
+    ///
+    /// # Errors
+    /// The NTSTATUS of the failed creation.
+    fn create_topology_miniport(&mut self) -> Result<Self::Miniport, NTSTATUS>;
     /// `IPort::Init(device, irp, miniport, NULL, resources)`.
     ///
     /// # Errors
@@ -313,18 +366,61 @@ pub trait AdapterServices {
     /// # Errors
     /// The NTSTATUS of the failed call.
     fn register_subdevice(&mut self, subdevice: &Subdevice, port: &Self::Port) -> Result<(), NTSTATUS>;
+    /// `PcRegisterPhysicalConnection(device, from, connection.from_pin, to, connection.to_pin)`;
+    /// both ports are registered subdevices.
+    ///
+    /// # Errors
+    /// The NTSTATUS of the failed call.
+    fn register_physical_connection(
+        &mut self,
+        connection: &wavert::descriptor::PhysicalConnection,
+        from: &Self::Port,
+        to: &Self::Port,
+    ) -> Result<(), NTSTATUS>;
+    /// Reads `\SystemRoot\System32\drivers\gm.dls` ([`crate::gm_dls::read`] over the kernel's
+    /// file calls).
+    fn read_gm_dls(&mut self) -> GmDls;
+    /// Installs the default collection (gm.dls' bytes, or the embedded bank when `None`) into
+    /// `synth`'s engine ([`crate::default_collection::install`]).
+    ///
+    /// # Errors
+    /// What failed; the device starts without a default collection then.
+    fn install_default_collection(
+        &mut self,
+        synth: &Self::Synth,
+        gm_dls: Option<&[u8]>,
+    ) -> Result<DefaultSource, CollectionError>;
+    /// Hands `pump` to the device's render thread and starts it (kernel: `src/kernel/render.rs`).
+    /// The device owns the pump from then on, success or not: on failure the implementation has
+    /// already released it; on success the device releases it when it stops (`IRP_MN_STOP_DEVICE`
+    /// or removal).
+    ///
+    /// # Errors
+    /// The NTSTATUS of the failed thread or timer creation.
+    fn start_renderer(&mut self, pump: Self::Pump) -> Result<(), NTSTATUS>;
     /// Gives back the caller's reference on `miniport` (`IUnknown::Release`).
     fn release_miniport(&mut self, miniport: Self::Miniport);
     /// Gives back the caller's reference on `port` (`IUnknown::Release`).
     fn release_port(&mut self, port: Self::Port);
+    /// Gives back the caller's synth handle.
+    fn release_synth(&mut self, synth: Self::Synth);
+    /// Gives back a pump that never reached the render thread.
+    fn release_pump(&mut self, pump: Self::Pump);
     /// Writes one diagnostic line (the kernel sends it to `DbgPrintEx`).
     fn log(&mut self, line: fmt::Arguments<'_>);
 }
 
 /// The whole of `StartDevice`: reads the mode, then builds and registers each of its subdevices.
 ///
+/// Classic: the DirectMusic subdevice. Hardware-synth, in this order: the DirectMusic miniport
+/// (and its synth), the default collection into that synth (gm.dls, else the embedded bank;
+/// before any client can open the filter), the DirectMusic subdevice, the WaveRT subdevice, the
+/// topology subdevice, the physical connection between the last two (PortCls requires both
+/// registered first), then the render thread, which gets the pump.
+///
 /// Stops at the first failure and returns its status (PortCls then fails the start and tears down
-/// what was registered). Every reference taken is released exactly once, on every path.
+/// what was registered). Every reference taken is released exactly once, on every path; a
+/// default collection that cannot be installed is logged and does not fail the start.
 ///
 /// # Errors
 /// The NTSTATUS of the first PortCls call or creation that failed.
@@ -338,39 +434,176 @@ pub fn start_device<S: AdapterServices>(services: &mut S) -> Result<SynthMode, N
         ));
     }
     services.log(format_args!("StartDevice: {mode} mode"));
-    for subdevice in subdevices(mode) {
-        install_subdevice(services, subdevice, mode).inspect_err(|status| {
-            services.log(format_args!(
-                "StartDevice: subdevice {} failed (status {:#010x})",
-                subdevice.name, *status as u32
-            ));
-        })?;
-    }
-    Ok(mode)
+    let result = match mode {
+        SynthMode::Classic => install_dmus(services, mode).map(|synth| {
+            if let Some(synth) = synth {
+                services.release_synth(synth);
+            }
+        }),
+        SynthMode::HardwareSynth => start_hardware_synth(services),
+    };
+    result.map(|()| mode)
 }
 
-/// Creates, joins and registers one subdevice, then releases the local references.
-fn install_subdevice<S: AdapterServices>(
-    services: &mut S,
-    subdevice: &Subdevice,
-    mode: SynthMode,
-) -> Result<(), NTSTATUS> {
-    let port = services.new_port(subdevice.port_class)?;
-    let miniport = match services.create_miniport(subdevice.port_class, mode) {
-        Ok(miniport) => miniport,
+/// Logs the failure of `what` and passes the status on.
+fn failed<S: AdapterServices>(services: &mut S, what: &str, status: NTSTATUS) -> NTSTATUS {
+    services.log(format_args!(
+        "StartDevice: {what} failed (status {:#010x})",
+        status as u32
+    ));
+    status
+}
+
+/// The hardware-synth sequence after the mode is known (see [`start_device`]).
+fn start_hardware_synth<S: AdapterServices>(services: &mut S) -> Result<(), NTSTATUS> {
+    let Some(synth) = install_dmus(services, SynthMode::HardwareSynth)? else {
+        return Err(failed(
+            services,
+            "hardware-synth DMus miniport without its synth",
+            STATUS_UNSUCCESSFUL,
+        ));
+    };
+    let result = install_endpoint(services, &synth);
+    // The WaveRT miniport and the pump hold their own handles on the synth.
+    services.release_synth(synth);
+    result
+}
+
+/// The capture endpoint: the WaveRT and topology subdevices, their connection, the render thread.
+fn install_endpoint<S: AdapterServices>(services: &mut S, synth: &S::Synth) -> Result<(), NTSTATUS> {
+    let (wave_port, pump) = install_wave(services, synth)?;
+    let topology_port = match install_subdevice(services, &TOPOLOGY_SUBDEVICE, S::create_topology_miniport) {
+        Ok(port) => port,
         Err(status) => {
-            services.release_port(port);
+            services.release_pump(pump);
+            services.release_port(wave_port);
             return Err(status);
         }
     };
-    let result = services
-        .init_port(&port, &miniport)
-        .and_then(|()| services.register_subdevice(subdevice, &port));
-    // After Init the port holds its own reference on the miniport, and after registration the
-    // device holds its own on the port: ours go back either way.
-    services.release_miniport(miniport);
-    services.release_port(port);
-    result
+    let connected = services
+        .register_physical_connection(&PHYSICAL_CONNECTION, &topology_port, &wave_port)
+        .map_err(|status| failed(services, "PcRegisterPhysicalConnection", status));
+    services.release_port(topology_port);
+    services.release_port(wave_port);
+    if let Err(status) = connected {
+        services.release_pump(pump);
+        return Err(status);
+    }
+    services
+        .start_renderer(pump)
+        .map_err(|status| failed(services, "render thread", status))
+}
+
+/// The DirectMusic subdevice; in hardware-synth mode the synth handle, with the default collection
+/// installed.
+fn install_dmus<S: AdapterServices>(services: &mut S, mode: SynthMode) -> Result<Option<S::Synth>, NTSTATUS> {
+    let mut synth = None;
+    let port = install_subdevice(services, &DMUS_SUBDEVICE, |services| {
+        let (miniport, created) = services.create_dmus_miniport(mode)?;
+        if let Some(created) = &created {
+            load_default_collection(services, created);
+        }
+        synth = created;
+        Ok(miniport)
+    });
+    match port {
+        Ok(port) => {
+            services.release_port(port);
+            Ok(synth)
+        }
+        Err(status) => {
+            if let Some(synth) = synth {
+                services.release_synth(synth);
+            }
+            Err(status)
+        }
+    }
+}
+
+/// The WaveRT subdevice over `synth`: its port (still referenced, for the physical connection) and
+/// the pump.
+fn install_wave<S: AdapterServices>(
+    services: &mut S,
+    synth: &S::Synth,
+) -> Result<(S::Port, S::Pump), NTSTATUS> {
+    let mut pump = None;
+    let port = install_subdevice(services, &WAVE_SUBDEVICE, |services| {
+        let (miniport, created) = services.create_wave_miniport(synth)?;
+        pump = Some(created);
+        Ok(miniport)
+    });
+    match (port, pump) {
+        (Ok(port), Some(pump)) => Ok((port, pump)),
+        (result, pump) => {
+            if let Some(pump) = pump {
+                services.release_pump(pump);
+            }
+            let status = match result {
+                Ok(port) => {
+                    services.release_port(port);
+                    STATUS_UNSUCCESSFUL
+                }
+                Err(status) => status,
+            };
+            Err(status)
+        }
+    }
+}
+
+/// Creates a port, its miniport (`create`), joins and registers them, then releases the
+/// miniport reference; returns the port reference (the caller releases it).
+fn install_subdevice<S: AdapterServices>(
+    services: &mut S,
+    subdevice: &Subdevice,
+    create: impl FnOnce(&mut S) -> Result<S::Miniport, NTSTATUS>,
+) -> Result<S::Port, NTSTATUS> {
+    let result = (|| {
+        let port = services.new_port(subdevice.port_class)?;
+        let miniport = match create(services) {
+            Ok(miniport) => miniport,
+            Err(status) => {
+                services.release_port(port);
+                return Err(status);
+            }
+        };
+        let joined = services
+            .init_port(&port, &miniport)
+            .and_then(|()| services.register_subdevice(subdevice, &port));
+        // After Init the port holds its own reference on the miniport, and after registration the
+        // device holds its own on the port: the miniport's goes back either way.
+        services.release_miniport(miniport);
+        match joined {
+            Ok(()) => Ok(port),
+            Err(status) => {
+                services.release_port(port);
+                Err(status)
+            }
+        }
+    })();
+    result.inspect_err(|status| {
+        services.log(format_args!(
+            "StartDevice: subdevice {} failed (status {:#010x})",
+            subdevice.name, *status as u32
+        ));
+    })
+}
+
+/// Reads gm.dls and installs the default collection into `synth`, logging where it came from.
+/// Never fails the start: without a default collection DirectMusic clients still download theirs.
+fn load_default_collection<S: AdapterServices>(services: &mut S, synth: &S::Synth) {
+    let gm_dls = services.read_gm_dls();
+    if let GmDls::Failed(error) = &gm_dls {
+        services.log(format_args!(
+            "StartDevice: {} unreadable: {error}",
+            crate::gm_dls::PATH
+        ));
+    }
+    match services.install_default_collection(synth, gm_dls.bytes()) {
+        Ok(source) => services.log(format_args!("StartDevice: default collection: {source}")),
+        Err(error) => services.log(format_args!(
+            "StartDevice: no default collection ({error}); only downloaded instruments will play"
+        )),
+    }
 }
 
 /// `text` (ASCII) as UTF-16 with a terminating NUL, at compile time.
@@ -378,7 +611,7 @@ fn install_subdevice<S: AdapterServices>(
 /// Only ever evaluated in constants: a length mismatch or non-ASCII text is a build error, never a
 /// run-time panic.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-const fn ascii_to_utf16z<const N: usize>(text: &str) -> [u16; N] {
+pub(crate) const fn ascii_to_utf16z<const N: usize>(text: &str) -> [u16; N] {
     let bytes = text.as_bytes();
     assert!(bytes.len() + 1 == N, "N must be the text's length plus the NUL");
     let mut units = [0u16; N];

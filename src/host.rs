@@ -26,7 +26,8 @@ pub unsafe extern "C" fn dmksynth_create_miniport(miniport: *mut *mut c_void) ->
         return STATUS_INVALID_PARAMETER;
     }
     let (object, status) = match factory::create_miniport(HostPlatform, SynthMode::Classic) {
-        Ok(object) => (object.as_ptr().cast::<c_void>(), STATUS_SUCCESS),
+        // Classic mode has no synth handle; `_synth` is `None`.
+        Ok((object, _synth)) => (object.as_ptr().cast::<c_void>(), STATUS_SUCCESS),
         Err(status) => (core::ptr::null_mut(), status),
     };
     // SAFETY: `miniport` is non-null and writable (contract above).

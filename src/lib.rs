@@ -7,11 +7,12 @@
 //! `dmksynth_create_miniport`, so any C or C++ program can drive the miniport as PortCls would.
 #![cfg_attr(windows, no_std)]
 
-#[cfg(windows)]
 extern crate alloc;
 
 pub mod adapter;
+pub mod default_collection;
 pub mod factory;
+pub mod gm_dls;
 pub mod log_line;
 
 #[cfg(windows)]

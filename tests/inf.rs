@@ -20,6 +20,9 @@ const KSCATEGORY_AUDIO: &str = "{6994AD04-93EF-11D0-A3CC-00A0C9223196}";
 const KSCATEGORY_RENDER: &str = "{65E8773E-8F56-11D0-A3B9-00A0C9223196}";
 const KSCATEGORY_SYNTHESIZER: &str = "{DFF220F3-F70F-11D0-B917-00A0C9223196}";
 const KSCATEGORY_DATATRANSFORM: &str = "{2EB07EA0-7E70-11D0-A5D6-28DB04C10000}";
+const KSCATEGORY_CAPTURE: &str = "{65E8773D-8F56-11D0-A3B9-00A0C9223196}";
+const KSCATEGORY_REALTIME: &str = "{EB115FFC-10C8-4964-831D-6DCB02E6F23F}";
+const KSCATEGORY_TOPOLOGY: &str = "{DDA54A40-1E4C-11D1-A050-405705C10000}";
 const KS_PROXY_CLSID: &str = "{17CCA71B-ECD7-11D0-B908-00A0C9223196}";
 const MEDIA_CLASS_GUID: &str = "{4d36e96c-e325-11ce-bfc1-08002be10318}";
 const AUDIO_SDDL: &str = "D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGWGX;;;WD)(A;;GRGWGX;;;RC)";
@@ -44,6 +47,18 @@ fn category_strings_are_the_abi_crate_guids() {
     assert_eq!(
         KSCATEGORY_DATATRANSFORM,
         registry_form(&portcls_sys::KSCATEGORY_DATATRANSFORM)
+    );
+    assert_eq!(
+        KSCATEGORY_CAPTURE,
+        registry_form(&portcls_sys::KSCATEGORY_CAPTURE)
+    );
+    assert_eq!(
+        KSCATEGORY_REALTIME,
+        registry_form(&portcls_sys::KSCATEGORY_REALTIME)
+    );
+    assert_eq!(
+        KSCATEGORY_TOPOLOGY,
+        registry_form(&portcls_sys::KSCATEGORY_TOPOLOGY)
     );
 }
 
@@ -353,11 +368,20 @@ fn interfaces_use_the_registered_subdevice_names_and_the_mode_categories() {
     let inf = inf();
     for (install, hardware_id, mode) in models(&inf) {
         let interfaces = inf.values(&format!("{install}.NT.Interfaces"), "AddInterface");
-        let expected_categories: &[&str] = match mode {
-            SynthMode::Classic => &[KSCATEGORY_AUDIO, KSCATEGORY_SYNTHESIZER, KSCATEGORY_DATATRANSFORM],
-            SynthMode::HardwareSynth => &[KSCATEGORY_AUDIO, KSCATEGORY_RENDER, KSCATEGORY_SYNTHESIZER],
-        };
         for subdevice in subdevices(mode) {
+            let expected_categories: &[&str] = match (mode, subdevice.name) {
+                (SynthMode::Classic, "DMusic") => {
+                    &[KSCATEGORY_AUDIO, KSCATEGORY_SYNTHESIZER, KSCATEGORY_DATATRANSFORM]
+                }
+                (SynthMode::HardwareSynth, "DMusic") => {
+                    &[KSCATEGORY_AUDIO, KSCATEGORY_RENDER, KSCATEGORY_SYNTHESIZER]
+                }
+                (SynthMode::HardwareSynth, "WaveSynthCapture") => {
+                    &[KSCATEGORY_AUDIO, KSCATEGORY_CAPTURE, KSCATEGORY_REALTIME]
+                }
+                (SynthMode::HardwareSynth, "TopoSynthCapture") => &[KSCATEGORY_AUDIO, KSCATEGORY_TOPOLOGY],
+                (mode, name) => panic!("{mode}: no expectation for subdevice {name}"),
+            };
             let categories: Vec<&str> = interfaces
                 .iter()
                 .filter(|fields| fields[1] == subdevice.name)
@@ -454,4 +478,63 @@ fn the_named_pin_is_the_miniports_pin() {
     // The INF names the pin whose KSPIN_DESCRIPTOR.Name is this GUID; the miniport must use it.
     assert_eq!(PIN_NAME_GUID, registry_form(&miniport::descriptor::PIN_NAME_GUID));
     assert_eq!(inf().value("Strings", "Dmksynth.PinNameGuid"), PIN_NAME_GUID);
+}
+
+#[test]
+fn the_hardware_synth_model_names_the_capture_endpoint_and_the_classic_model_does_not() {
+    let inf = inf();
+    let key = format!(
+        "MediaCategories\\{}",
+        registry_form(&wavert::descriptor::ENDPOINT_NAME_GUID)
+    );
+    assert_eq!(
+        inf.value("Strings", "Dmksynth.EndpointNameGuid"),
+        registry_form(&wavert::descriptor::ENDPOINT_NAME_GUID)
+    );
+    for (install, hardware_id, mode) in models(&inf) {
+        let names: Vec<Vec<String>> = inf
+            .add_reg_lines(&format!("{install}.NT"))
+            .into_iter()
+            .filter(|f| f[1] == key)
+            .collect();
+        match mode {
+            SynthMode::Classic => assert!(names.is_empty(), "{hardware_id}: {names:?}"),
+            SynthMode::HardwareSynth => {
+                assert_eq!(names.len(), 1, "{hardware_id}");
+                let line = &names[0];
+                assert_eq!(
+                    (
+                        line[0].as_str(),
+                        line[2].as_str(),
+                        line[3].as_str(),
+                        line[4].as_str()
+                    ),
+                    ("HKR", "Name", "", wavert::descriptor::ENDPOINT_NAME),
+                    "{hardware_id}"
+                );
+            }
+        }
+    }
+    assert_eq!(wavert::descriptor::ENDPOINT_NAME, "dmksynth output");
+}
+
+#[test]
+fn the_hardware_synth_model_publishes_every_subdevice_start_device_registers() {
+    let inf = inf();
+    let (install, _, _) = models(&inf)
+        .into_iter()
+        .find(|(_, _, mode)| *mode == SynthMode::HardwareSynth)
+        .unwrap();
+    let interfaces = inf.values(&format!("{install}.NT.Interfaces"), "AddInterface");
+    let mut names: Vec<&str> = interfaces.iter().map(|fields| fields[1].as_str()).collect();
+    names.dedup();
+    assert_eq!(names, ["DMusic", "WaveSynthCapture", "TopoSynthCapture"]);
+    assert_eq!(
+        names,
+        subdevices(SynthMode::HardwareSynth)
+            .iter()
+            .map(|subdevice| subdevice.name)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(interfaces.len(), 8, "3 + 3 + 2 interfaces");
 }
