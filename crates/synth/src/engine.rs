@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// Frames mixed per internal pass (the bus buffers' length).
-pub const MIX_FRAMES: usize = 256;
+pub const MIX_FRAMES: usize = 512;
 
 /// Most voices, and most channel groups.
 pub const MAX_VOICES: u32 = 1000;
