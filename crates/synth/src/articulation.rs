@@ -164,7 +164,14 @@ pub struct Op {
     pub control_shape: Shape,
     /// Scale in the destination's engine unit.
     pub scale: f32,
+    /// Which inputs vary with time: [`MOVING_SOURCE`] | [`MOVING_CONTROL`] (0 for none).
+    pub moving: u8,
 }
+
+/// [`Op::moving`] bit: the source varies with time (LFO, vibrato, EG1, EG2).
+pub const MOVING_SOURCE: u8 = 1;
+/// [`Op::moving`] bit: the control varies with time.
+pub const MOVING_CONTROL: u8 = 2;
 
 /// A region's compiled articulation.
 #[derive(Clone, Debug)]
@@ -295,6 +302,8 @@ impl CompiledArticulation {
                 source_shape: shape(t.source, t.source_bipolar, t.source_invert),
                 control_shape: shape(t.control, t.control_bipolar, t.control_invert),
                 scale,
+                moving: if source::is_time(src) { MOVING_SOURCE } else { 0 }
+                    | if source::is_time(ctl) { MOVING_CONTROL } else { 0 },
             };
             if src == source::NONE && ctl == source::NONE {
                 if let Some(slot) = out.constant.get_mut(destination) {

@@ -12,7 +12,9 @@
 use dls::model::LoopKind;
 
 use crate::Interpolation;
-use crate::articulation::{CompiledArticulation, DestValues, Op, Shape, dest, source};
+use crate::articulation::{
+    CompiledArticulation, DestValues, MOVING_CONTROL, MOVING_SOURCE, Op, Shape, dest, source,
+};
 use crate::bank::{LoopPoints, PAD, WaveData};
 use crate::channel::ChannelState;
 use crate::envelope::{Envelope, EnvelopeParams};
@@ -446,10 +448,10 @@ impl Voice {
             // channel (or never), so it is computed here, once per change.
             for (factor, op) in self.time_factors.iter_mut().zip(&articulation.time) {
                 *factor = op.scale
-                    * match (source::is_time(op.source), source::is_time(op.control)) {
-                        (true, true) => 1.0,
-                        (true, false) => sources.shaped(op.control, op.control_shape, context.curves),
-                        (false, _) => sources.shaped(op.source, op.source_shape, context.curves),
+                    * match op.moving {
+                        MOVING_SOURCE => sources.shaped(op.control, op.control_shape, context.curves),
+                        MOVING_CONTROL => sources.shaped(op.source, op.source_shape, context.curves),
+                        _ => 1.0,
                     };
             }
         }
@@ -458,13 +460,13 @@ impl Voice {
             let value = match self.time_factors.get(i) {
                 Some(&0.0) => 0.0,
                 Some(&factor) => {
-                    let moving = match (source::is_time(op.source), source::is_time(op.control)) {
-                        (true, true) => {
+                    let moving = match op.moving {
+                        MOVING_SOURCE => sources.shaped(op.source, op.source_shape, context.curves),
+                        MOVING_CONTROL => sources.shaped(op.control, op.control_shape, context.curves),
+                        _ => {
                             sources.shaped(op.source, op.source_shape, context.curves)
                                 * sources.shaped(op.control, op.control_shape, context.curves)
                         }
-                        (true, false) => sources.shaped(op.source, op.source_shape, context.curves),
-                        (false, _) => sources.shaped(op.control, op.control_shape, context.curves),
                     };
                     factor * moving
                 }
