@@ -71,11 +71,14 @@ fn kernel_shell_type_checks_for_windows_against_portcls_sys_and_the_miniport_pla
         &root.join("shell/Cargo.toml"),
         &format!(
             "{}\n[lib]\npath = \"lib.rs\"\n\n[dependencies]\nportcls-sys = {{ path = {:?} }}\nminiport = {{ path = {:?} }}\n\
+             synth = {{ path = {:?} }}\nwavert = {{ path = {:?} }}\n\
              wdk-sys = {{ path = \"../wdk-sys\" }}\nwdk-alloc = {{ path = \"../wdk-alloc\" }}\n\
              wdk-panic = {{ path = \"../wdk-panic\" }}\n\n[lints]\nworkspace = true\n",
             package("dmksynth"),
             crates.join("portcls-sys"),
             crates.join("miniport"),
+            crates.join("synth"),
+            crates.join("wavert"),
         ),
     );
     // The root of src/lib.rs as Windows sees it: the same modules, by path.
@@ -87,11 +90,15 @@ fn kernel_shell_type_checks_for_windows_against_portcls_sys_and_the_miniport_pla
              #![no_std]\n\
              extern crate alloc;\n\
              #[path = {:?}]\npub mod adapter;\n\
+             #[path = {:?}]\npub mod default_collection;\n\
              #[path = {:?}]\npub mod factory;\n\
+             #[path = {:?}]\npub mod gm_dls;\n\
              #[path = {:?}]\npub mod log_line;\n\
              #[path = {:?}]\nmod kernel;\n",
             source.join("adapter.rs"),
+            source.join("default_collection.rs"),
             source.join("factory.rs"),
+            source.join("gm_dls.rs"),
             source.join("log_line.rs"),
             source.join("kernel/mod.rs"),
         ),

@@ -2,10 +2,12 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `driver.rs` | `DriverEntry`, `AddDevice`, `StartDevice` (the PortCls adapter callbacks) |
-//! | `services.rs` | [`crate::adapter::AdapterServices`] over PortCls: `PcNewPort`, `IPort::Init`, `PcRegisterSubdevice`, `Release` |
+//! | `driver.rs` | `DriverEntry`, `AddDevice`, `StartDevice` (the PortCls adapter callbacks), the PnP hook, the adapter context |
+//! | `services.rs` | [`crate::adapter::AdapterServices`] over PortCls: `PcNewPort`, `IPort::Init`, `PcRegisterSubdevice`, `PcRegisterPhysicalConnection`, `Release` |
 //! | `registry.rs` | reading the `SynthMode` value from the device's hardware key |
-//! | `platform.rs` | the miniport's kernel platform: spin lock raising to DISPATCH_LEVEL, IRQL, time, buffer capture |
+//! | `file.rs` | reading gm.dls (`ZwCreateFile`, `ZwQueryInformationFile`, `ZwReadFile`) |
+//! | `render.rs` | the hardware-synth render thread, its 2 ms high-resolution timer, the WaveRT platform |
+//! | `platform.rs` | the miniport's kernel platform: spin lock raising to DISPATCH_LEVEL, guarded mutex, IRQL, time, buffer capture |
 //! | `capture.rs` | the Rust side of `src/capture.c` (SEH-protected copy of a caller's buffer, WOW64 test) |
 //! | `log.rs` | `DbgPrintEx` of [`crate::log_line::LogLine`]s |
 //!
@@ -26,7 +28,9 @@ static GLOBAL_ALLOCATOR: wdk_alloc::WdkAllocator = wdk_alloc::WdkAllocator;
 
 mod capture;
 mod driver;
+mod file;
 mod log;
 mod platform;
 mod registry;
+mod render;
 mod services;

@@ -1,27 +1,27 @@
 //! The miniport's [`Platform`] in the kernel, over wdk-sys: a spin lock that raises to
-//! DISPATCH_LEVEL, the current IRQL, `DbgPrintEx`, the SEH-protected capture of a caller's buffer,
-//! and the interrupt-time clock. Plus the miniport factory `StartDevice` calls.
+//! DISPATCH_LEVEL, a guarded mutex that does not, the current IRQL, `DbgPrintEx`, the
+//! SEH-protected capture of a caller's buffer, and the interrupt-time clock.
 //!
 //! wdk-sys names as windows-drivers-rs and Toornax/Conduit use them:
 //! `wdk_sys::ntddk::{KeAcquireSpinLockRaiseToDpc, KeReleaseSpinLock, KeGetCurrentIrql,
 //! KeQueryInterruptTimePrecise}`, `wdk_sys::{KIRQL, KSPIN_LOCK}` (`KeGetCurrentIrql` is what
-//! wdk-sys's own `PAGED_CODE!` calls; `KeQueryInterruptTime` is a macro on x64 and absent).
+//! wdk-sys's own `PAGED_CODE!` calls; `KeQueryInterruptTime` is a macro on x64 and absent), and
+//! wdm.h's exported `KeInitializeGuardedMutex`/`KeAcquireGuardedMutex`/`KeReleaseGuardedMutex`
+//! over `KGUARDED_MUTEX` (an alias of `FAST_MUTEX` in current headers).
 
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
 use core::fmt;
-use core::ptr::NonNull;
+use core::sync::atomic::{AtomicU8, Ordering};
 
-use miniport::platform::{CallerBuffer, CaptureError, Irql, LogLevel, Platform, RawSpinLock};
-use portcls_sys::com::IUnknown;
-use portcls_sys::dmerror::NTSTATUS;
+use miniport::platform::{CallerBuffer, CaptureError, Irql, LogLevel, Platform, RawMutex, RawSpinLock};
 use wdk_sys::ntddk::{
-    KeAcquireSpinLockRaiseToDpc, KeGetCurrentIrql, KeQueryInterruptTimePrecise, KeReleaseSpinLock,
+    KeAcquireGuardedMutex, KeAcquireSpinLockRaiseToDpc, KeGetCurrentIrql, KeInitializeGuardedMutex,
+    KeQueryInterruptTimePrecise, KeReleaseGuardedMutex, KeReleaseSpinLock,
 };
-use wdk_sys::{KIRQL, KSPIN_LOCK};
+use wdk_sys::{KGUARDED_MUTEX, KIRQL, KSPIN_LOCK};
 
 use super::{capture, log};
-use crate::adapter::SynthMode;
 
 /// The current IRQL.
 fn current_irql() -> Irql {
@@ -73,12 +73,92 @@ unsafe impl RawSpinLock for KernelSpinLock {
     }
 }
 
+/// [`KernelMutex`] states.
+const UNINITIALISED: u8 = 0;
+const INITIALISING: u8 = 1;
+const READY: u8 = 2;
+
+/// A `KGUARDED_MUTEX`: a non-raising lock for PASSIVE/APC_LEVEL (the engine, the capture stream's
+/// state). Holding it disables APCs (a guarded region), not the scheduler.
+///
+/// A guarded mutex contains a dispatcher object whose wait list points at itself once initialised,
+/// so it must not move after `KeInitializeGuardedMutex`. `RawMutex::new` returns it by value (the
+/// miniport moves it into its heap objects), so initialisation is deferred to the first `lock`,
+/// when the owning object is at its final address: the miniport and wavert never move a lock
+/// after using it (they live in `try_box`ed COM objects until freed).
+pub struct KernelMutex {
+    state: AtomicU8,
+    mutex: UnsafeCell<KGUARDED_MUTEX>,
+}
+
+// SAFETY: a KGUARDED_MUTEX is made to be shared between threads; all access goes through the
+// kernel's acquire and release, after a one-time initialisation guarded by `state`.
+unsafe impl Sync for KernelMutex {}
+// SAFETY: an unlocked guarded mutex may move between threads (it is not bound to its creator).
+unsafe impl Send for KernelMutex {}
+
+impl KernelMutex {
+    /// Initialises the mutex in place on first use; waits while another thread does it.
+    fn ensure_initialised(&self) {
+        if self.state.load(Ordering::Acquire) == READY {
+            return;
+        }
+        match self
+            .state
+            .compare_exchange(UNINITIALISED, INITIALISING, Ordering::Acquire, Ordering::Acquire)
+        {
+            Ok(_) => {
+                // SAFETY: this thread won the right to initialise; nobody uses the mutex until
+                // `state` reads READY, and the mutex stays at this address from now on (see the
+                // type's doc).
+                unsafe { KeInitializeGuardedMutex(self.mutex.get()) };
+                self.state.store(READY, Ordering::Release);
+            }
+            Err(_) => {
+                // Another thread is initialising it: a handful of instructions.
+                while self.state.load(Ordering::Acquire) != READY {
+                    core::hint::spin_loop();
+                }
+            }
+        }
+    }
+}
+
+// SAFETY: KeAcquireGuardedMutex/KeReleaseGuardedMutex provide mutual exclusion between `lock` and
+// the matching `unlock`, on a mutex initialised exactly once before its first acquisition.
+unsafe impl RawMutex for KernelMutex {
+    type Token = ();
+
+    fn new() -> Self {
+        Self {
+            state: AtomicU8::new(UNINITIALISED),
+            // SAFETY: all-zero is a valid bit pattern for this plain C struct; it is initialised
+            // by KeInitializeGuardedMutex before any use.
+            mutex: UnsafeCell::new(unsafe { core::mem::zeroed() }),
+        }
+    }
+
+    fn lock(&self) {
+        debug_assert!(current_irql() <= Irql::APC, "guarded mutex taken above APC_LEVEL");
+        self.ensure_initialised();
+        // SAFETY: initialised and in place; IRQL <= APC_LEVEL (the RawMutex contract, asserted in
+        // debug builds); not held by this thread (the miniport never nests it).
+        unsafe { KeAcquireGuardedMutex(self.mutex.get()) };
+    }
+
+    unsafe fn unlock(&self, (): ()) {
+        // SAFETY: the caller holds the mutex (the RawMutex contract).
+        unsafe { KeReleaseGuardedMutex(self.mutex.get()) };
+    }
+}
+
 /// The kernel platform: a zero-sized handle, copied into each COM object.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct KernelPlatform;
 
 impl Platform for KernelPlatform {
     type Lock = KernelSpinLock;
+    type Mutex = KernelMutex;
 
     fn irql(&self) -> Irql {
         current_irql()
@@ -118,12 +198,4 @@ impl Platform for KernelPlatform {
         // property request is being served.
         unsafe { capture::is_32bit_requestor(core::ptr::null_mut()) }
     }
-}
-
-/// The DirectMusic miniport for `mode`, over the kernel platform: one reference on its `IUnknown`.
-///
-/// # Errors
-/// `STATUS_INSUFFICIENT_RESOURCES` and friends from the miniport factory.
-pub(crate) fn create_dmus_miniport(mode: SynthMode) -> Result<NonNull<IUnknown>, NTSTATUS> {
-    crate::factory::create_miniport(KernelPlatform, mode)
 }

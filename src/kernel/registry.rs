@@ -64,6 +64,6 @@ pub(crate) unsafe fn read_mode_value(device: PDEVICE_OBJECT, buffer: &mut ValueB
         )
     };
     // SAFETY: `key` came from IoOpenDeviceRegistryKey, is closed once, and not used again.
-    unsafe { ZwClose(key) };
+    let _ = unsafe { ZwClose(key) };
     decode_value_query(status, result_length, buffer)
 }

@@ -2,22 +2,32 @@
 //!
 //! Every method runs at PASSIVE_LEVEL inside `StartDevice`. The reference handles own exactly one
 //! COM reference each; [`crate::adapter::start_device`] moves them into the release methods, which
-//! call `IUnknown::Release` once.
+//! call `IUnknown::Release` once. The synth handle and the pump are Rust values whose `Drop`
+//! releases them.
 
 use core::fmt;
 use core::ptr::{self, NonNull};
 
+use miniport::HardwareSynth;
 use portcls_sys::com::IUnknown;
-use portcls_sys::dmerror::{NTSTATUS, STATUS_SUCCESS};
+use portcls_sys::dmerror::{NTSTATUS, STATUS_SUCCESS, STATUS_UNSUCCESSFUL};
 use portcls_sys::dmusicks::CLSID_PortDMus;
 use portcls_sys::ntdef::{PDEVICE_OBJECT, PIRP};
-use portcls_sys::portcls::{IPort, PRESOURCELIST, PcNewPort, PcRegisterSubdevice};
+use portcls_sys::portcls::{
+    CLSID_PortTopology, IPort, PRESOURCELIST, PcNewPort, PcRegisterPhysicalConnection, PcRegisterSubdevice,
+};
+use portcls_sys::wavert::CLSID_PortWaveRT;
+use wavert::descriptor::PhysicalConnection;
 
-use super::{log, platform, registry};
-use crate::adapter::{AdapterServices, ModeValue, PortClass, Subdevice, SynthMode, ValueBuffer};
-
-/// `STATUS_UNSUCCESSFUL`, for a creation that reported success and returned no object.
-const STATUS_UNSUCCESSFUL: NTSTATUS = 0xC000_0001_u32 as NTSTATUS;
+use super::driver::AdapterContext;
+use super::file::KernelFiles;
+use super::platform::KernelPlatform;
+use super::render::{KernelPump, KernelWaveRtPlatform, RenderThread, SignalHandle};
+use super::{log, registry};
+use crate::adapter::{
+    AdapterServices, CollectionError, DefaultSource, GmDls, ModeValue, PortClass, Subdevice, SynthMode,
+    ValueBuffer,
+};
 
 /// One reference on a port.
 pub(crate) struct PortReference(NonNull<IPort>);
@@ -25,16 +35,22 @@ pub(crate) struct PortReference(NonNull<IPort>);
 /// One reference on a miniport, as its `IUnknown`.
 pub(crate) struct MiniportReference(NonNull<IUnknown>);
 
-/// The arguments PortCls gave `StartDevice`, valid for the duration of that call.
-pub(crate) struct PortClsServices {
+/// The arguments PortCls gave `StartDevice`, valid for the duration of that call, and the
+/// device's adapter context.
+pub(crate) struct PortClsServices<'a> {
     pub(crate) device: PDEVICE_OBJECT,
     pub(crate) irp: PIRP,
     pub(crate) resources: PRESOURCELIST,
+    pub(crate) context: &'a AdapterContext,
+    /// The render signal created with the WaveRT miniport, for the render thread.
+    pub(crate) signal: Option<SignalHandle>,
 }
 
-impl AdapterServices for PortClsServices {
+impl AdapterServices for PortClsServices<'_> {
     type Port = PortReference;
     type Miniport = MiniportReference;
+    type Synth = HardwareSynth<KernelPlatform>;
+    type Pump = KernelPump;
 
     fn read_mode_value<'a>(&mut self, buffer: &'a mut ValueBuffer) -> ModeValue<'a> {
         // SAFETY: StartDevice runs at PASSIVE_LEVEL in the PnP manager's thread and `self.device`
@@ -45,6 +61,8 @@ impl AdapterServices for PortClsServices {
     fn new_port(&mut self, class: PortClass) -> Result<PortReference, NTSTATUS> {
         let class_id = match class {
             PortClass::DirectMusic => &CLSID_PortDMus,
+            PortClass::WaveRt => &CLSID_PortWaveRT,
+            PortClass::Topology => &CLSID_PortTopology,
         };
         let mut port: *mut IPort = ptr::null_mut();
         // SAFETY: `port` is a writable local and `class_id` a static GUID. PASSIVE_LEVEL.
@@ -60,10 +78,27 @@ impl AdapterServices for PortClsServices {
         }
     }
 
-    fn create_miniport(&mut self, class: PortClass, mode: SynthMode) -> Result<MiniportReference, NTSTATUS> {
-        match class {
-            PortClass::DirectMusic => platform::create_dmus_miniport(mode).map(MiniportReference),
-        }
+    fn create_dmus_miniport(
+        &mut self,
+        mode: SynthMode,
+    ) -> Result<(MiniportReference, Option<HardwareSynth<KernelPlatform>>), NTSTATUS> {
+        crate::factory::create_miniport(KernelPlatform, mode)
+            .map(|(miniport, synth)| (MiniportReference(miniport), synth))
+    }
+
+    fn create_wave_miniport(
+        &mut self,
+        synth: &HardwareSynth<KernelPlatform>,
+    ) -> Result<(MiniportReference, KernelPump), NTSTATUS> {
+        let signal = SignalHandle::create()?;
+        let platform = KernelWaveRtPlatform::new(signal.clone());
+        let (miniport, pump) = wavert::new_wavert_miniport(platform, synth.clone())?;
+        self.signal = Some(signal);
+        Ok((MiniportReference(miniport), pump))
+    }
+
+    fn create_topology_miniport(&mut self) -> Result<MiniportReference, NTSTATUS> {
+        wavert::new_topology_miniport(KernelPlatform).map(MiniportReference)
     }
 
     fn init_port(&mut self, port: &PortReference, miniport: &MiniportReference) -> Result<(), NTSTATUS> {
@@ -101,12 +136,61 @@ impl AdapterServices for PortClsServices {
         if status < 0 { Err(status) } else { Ok(()) }
     }
 
+    fn register_physical_connection(
+        &mut self,
+        connection: &PhysicalConnection,
+        from: &PortReference,
+        to: &PortReference,
+    ) -> Result<(), NTSTATUS> {
+        // SAFETY: the FDO is StartDevice's; both ports are live, initialised and registered as
+        // subdevices (start_device's order). PASSIVE_LEVEL.
+        let status = unsafe {
+            PcRegisterPhysicalConnection(
+                self.device,
+                from.0.as_ptr().cast(),
+                connection.from_pin,
+                to.0.as_ptr().cast(),
+                connection.to_pin,
+            )
+        };
+        if status < 0 { Err(status) } else { Ok(()) }
+    }
+
+    fn read_gm_dls(&mut self) -> GmDls {
+        crate::gm_dls::read(&mut KernelFiles)
+    }
+
+    fn install_default_collection(
+        &mut self,
+        synth: &HardwareSynth<KernelPlatform>,
+        gm_dls: Option<&[u8]>,
+    ) -> Result<DefaultSource, CollectionError> {
+        crate::default_collection::install(synth, gm_dls)
+    }
+
+    fn start_renderer(&mut self, pump: KernelPump) -> Result<(), NTSTATUS> {
+        let Some(signal) = self.signal.take() else {
+            drop(pump);
+            return Err(STATUS_UNSUCCESSFUL);
+        };
+        let thread = RenderThread::start(pump, signal)?;
+        self.context.install_renderer(thread)
+    }
+
     fn release_miniport(&mut self, miniport: MiniportReference) {
         release(miniport.0);
     }
 
     fn release_port(&mut self, port: PortReference) {
         release(port.0.cast());
+    }
+
+    fn release_synth(&mut self, synth: HardwareSynth<KernelPlatform>) {
+        drop(synth);
+    }
+
+    fn release_pump(&mut self, pump: KernelPump) {
+        drop(pump);
     }
 
     fn log(&mut self, line: fmt::Arguments<'_>) {
