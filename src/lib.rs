@@ -14,6 +14,7 @@ pub mod default_collection;
 pub mod factory;
 pub mod gm_dls;
 pub mod log_line;
+pub mod render_loop;
 
 #[cfg(windows)]
 mod kernel;

@@ -94,12 +94,14 @@ fn kernel_shell_type_checks_for_windows_against_portcls_sys_and_the_miniport_pla
              #[path = {:?}]\npub mod factory;\n\
              #[path = {:?}]\npub mod gm_dls;\n\
              #[path = {:?}]\npub mod log_line;\n\
+             #[path = {:?}]\npub mod render_loop;\n\
              #[path = {:?}]\nmod kernel;\n",
             source.join("adapter.rs"),
             source.join("default_collection.rs"),
             source.join("factory.rs"),
             source.join("gm_dls.rs"),
             source.join("log_line.rs"),
+            source.join("render_loop.rs"),
             source.join("kernel/mod.rs"),
         ),
     );

@@ -43,6 +43,7 @@ use wdk_sys::{
 };
 
 use super::platform::{KernelMutex, KernelPlatform, KernelSpinLock};
+use crate::render_loop::RenderLoopHost;
 
 /// `EX_TIMER_HIGH_RESOLUTION` (wdm.h).
 const EX_TIMER_HIGH_RESOLUTION: ULONG = 0x4;
@@ -56,10 +57,6 @@ const LOW_REALTIME_PRIORITY: i32 = 16;
 /// The render thread's priority: in the real-time range, below the system's most critical threads
 /// (ADR 002).
 const RENDER_PRIORITY: i32 = LOW_REALTIME_PRIORITY + 8;
-/// The timer period while a stream runs, 100 ns units (2 ms: ADR 002).
-const TICK_100NS: i64 = 20_000;
-/// The idle wait's timeout, 100 ns units (50 ms).
-const IDLE_TIMEOUT_100NS: i64 = 500_000;
 /// `FALSE`/`TRUE` as `BOOLEAN`.
 const FALSE: u8 = 0;
 const TRUE: u8 = 1;
@@ -385,45 +382,55 @@ unsafe extern "C" fn timer_callback(_timer: PEX_TIMER, context: PVOID) {
     }
 }
 
-/// The render thread: ticks the pump until told to stop.
-///
-/// IRQL: PASSIVE_LEVEL, in the system process.
-///
-/// # Safety
-/// Started only by [`RenderThread::start`], whose context outlives the thread.
-unsafe extern "C" fn render_thread_main(context: PVOID) {
-    // SAFETY: the context is live until `stop` has waited for this thread (contract above).
-    let Some(context) = (unsafe { context.cast::<ThreadContext>().as_ref() }) else {
-        // SAFETY: a system thread ending itself.
-        let _ = unsafe { PsTerminateSystemThread(STATUS_SUCCESS) };
-        return;
-    };
-    let signal = context.signal.signal();
-    let mut armed = false;
-    loop {
-        if signal.stop.load(Ordering::Acquire) {
-            break;
-        }
-        let report = context.pump.tick(KernelPlatform.now_100ns().max(0) as u64);
-        if report.keep_ticking && !armed {
-            // SAFETY: our timer; a relative due time (negative, as high-resolution timers
-            // require) and a 2 ms period.
-            unsafe { ExSetTimer(context.timer, -TICK_100NS, TICK_100NS, null_mut()) };
-            armed = true;
-        } else if !report.keep_ticking && armed {
-            // SAFETY: our timer.
-            unsafe { ExCancelTimer(context.timer, null_mut()) };
-            armed = false;
-        }
-        let mut idle = LARGE_INTEGER {
-            QuadPart: -IDLE_TIMEOUT_100NS,
+/// [`RenderLoopHost`] over the thread's context: the loop's decisions are
+/// [`crate::render_loop::run`]'s (tested on the host).
+struct KernelLoop<'a> {
+    context: &'a ThreadContext,
+}
+
+impl RenderLoopHost for KernelLoop<'_> {
+    fn stop_requested(&self) -> bool {
+        self.context.signal.signal().stop.load(Ordering::Acquire)
+    }
+
+    fn tick(&mut self) -> bool {
+        let now = u64::try_from(KernelPlatform.now_100ns()).unwrap_or(0);
+        self.context.pump.tick(now).keep_ticking
+    }
+
+    fn arm_timer(&mut self, period_100ns: i64) {
+        // SAFETY: our timer; a relative due time (negative, as high-resolution timers require)
+        // and a positive period; no parameters.
+        unsafe {
+            ExSetTimer(
+                self.context.timer,
+                period_100ns.saturating_neg(),
+                period_100ns,
+                null_mut(),
+            )
         };
-        let timeout: *mut LARGE_INTEGER = if armed { null_mut() } else { &mut idle };
-        // SAFETY: the event is live (the context holds a signal reference); PASSIVE_LEVEL;
-        // kernel mode, not alertable; `timeout` is null or a local.
+    }
+
+    fn cancel_timer(&mut self) {
+        // SAFETY: our timer; callable up to DISPATCH_LEVEL.
+        unsafe { ExCancelTimer(self.context.timer, null_mut()) };
+    }
+
+    fn wait(&mut self, timeout_100ns: Option<i64>) {
+        let mut timeout = LARGE_INTEGER {
+            QuadPart: timeout_100ns.map_or(0, |timeout| timeout.saturating_neg()),
+        };
+        let timeout: *mut LARGE_INTEGER = if timeout_100ns.is_some() {
+            &mut timeout
+        } else {
+            null_mut()
+        };
+        let event = self.context.signal.signal().wake.get();
+        // SAFETY: the event is live (the context holds a signal reference); PASSIVE_LEVEL; kernel
+        // mode, not alertable; `timeout` is null (wait for the event) or a relative time.
         let _ = unsafe {
             KeWaitForSingleObject(
-                signal.wake.get().cast::<c_void>(),
+                event.cast::<c_void>(),
                 _KWAIT_REASON::Executive,
                 KERNEL_MODE,
                 FALSE,
@@ -431,9 +438,22 @@ unsafe extern "C" fn render_thread_main(context: PVOID) {
             )
         };
     }
-    if armed {
-        // SAFETY: our timer.
-        unsafe { ExCancelTimer(context.timer, null_mut()) };
+}
+
+/// The render thread: runs [`crate::render_loop::run`] until told to stop.
+///
+/// IRQL: PASSIVE_LEVEL, in the system process.
+///
+/// # Safety
+/// Started only by [`RenderThread::start`], whose context outlives the thread.
+unsafe extern "C" fn render_thread_main(context: PVOID) {
+    // SAFETY: the context is live until `stop` has waited for this thread (contract above).
+    if let Some(context) = unsafe { context.cast::<ThreadContext>().as_ref() } {
+        let stats = crate::render_loop::run(&mut KernelLoop { context });
+        super::log::line(format_args!(
+            "render thread: {} ticks, timer armed {} times",
+            stats.ticks, stats.arms
+        ));
     }
     // SAFETY: a system thread ending itself; nothing of the context is used after this.
     let _ = unsafe { PsTerminateSystemThread(STATUS_SUCCESS) };
