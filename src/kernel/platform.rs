@@ -12,7 +12,7 @@
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
 use core::fmt;
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use miniport::platform::{CallerBuffer, CaptureError, Irql, LogLevel, Platform, RawMutex, RawSpinLock};
 use wdk_sys::ntddk::{
@@ -73,10 +73,12 @@ unsafe impl RawSpinLock for KernelSpinLock {
     }
 }
 
-/// [`KernelMutex`] states.
-const UNINITIALISED: u8 = 0;
-const INITIALISING: u8 = 1;
-const READY: u8 = 2;
+/// Serialises the deferred initialisation of every [`KernelMutex`]. Taken at DISPATCH_LEVEL for the
+/// few stores of `KeInitializeGuardedMutex` (callable at IRQL <= DISPATCH_LEVEL), so that a
+/// real-time thread waiting for it cannot starve the initialising thread.
+static INITIALISATION: KernelSpinLock = KernelSpinLock {
+    lock: UnsafeCell::new(0),
+};
 
 /// A `KGUARDED_MUTEX`: a non-raising lock for PASSIVE/APC_LEVEL (the engine, the capture stream's
 /// state). Holding it disables APCs (a guarded region), not the scheduler.
@@ -87,40 +89,32 @@ const READY: u8 = 2;
 /// when the owning object is at its final address: the miniport and wavert never move a lock
 /// after using it (they live in `try_box`ed COM objects until freed).
 pub struct KernelMutex {
-    state: AtomicU8,
+    initialised: AtomicBool,
     mutex: UnsafeCell<KGUARDED_MUTEX>,
 }
 
 // SAFETY: a KGUARDED_MUTEX is made to be shared between threads; all access goes through the
-// kernel's acquire and release, after a one-time initialisation guarded by `state`.
+// kernel's acquire and release, after a one-time initialisation under INITIALISATION.
 unsafe impl Sync for KernelMutex {}
 // SAFETY: an unlocked guarded mutex may move between threads (it is not bound to its creator).
 unsafe impl Send for KernelMutex {}
 
 impl KernelMutex {
-    /// Initialises the mutex in place on first use; waits while another thread does it.
+    /// Initialises the mutex in place on first use.
     fn ensure_initialised(&self) {
-        if self.state.load(Ordering::Acquire) == READY {
+        if self.initialised.load(Ordering::Acquire) {
             return;
         }
-        match self
-            .state
-            .compare_exchange(UNINITIALISED, INITIALISING, Ordering::Acquire, Ordering::Acquire)
-        {
-            Ok(_) => {
-                // SAFETY: this thread won the right to initialise; nobody uses the mutex until
-                // `state` reads READY, and the mutex stays at this address from now on (see the
-                // type's doc).
-                unsafe { KeInitializeGuardedMutex(self.mutex.get()) };
-                self.state.store(READY, Ordering::Release);
-            }
-            Err(_) => {
-                // Another thread is initialising it: a handful of instructions.
-                while self.state.load(Ordering::Acquire) != READY {
-                    core::hint::spin_loop();
-                }
-            }
+        let irql = INITIALISATION.lock();
+        if !self.initialised.load(Ordering::Acquire) {
+            // SAFETY: under INITIALISATION, so exactly one thread initialises, before any thread
+            // acquires it (acquirers wait for `initialised`); the mutex stays at this address from
+            // now on (see the type's doc); DISPATCH_LEVEL is allowed.
+            unsafe { KeInitializeGuardedMutex(self.mutex.get()) };
+            self.initialised.store(true, Ordering::Release);
         }
+        // SAFETY: taken just above, with this IRQL.
+        unsafe { INITIALISATION.unlock(irql) };
     }
 }
 
@@ -131,7 +125,7 @@ unsafe impl RawMutex for KernelMutex {
 
     fn new() -> Self {
         Self {
-            state: AtomicU8::new(UNINITIALISED),
+            initialised: AtomicBool::new(false),
             // SAFETY: all-zero is a valid bit pattern for this plain C struct; it is initialised
             // by KeInitializeGuardedMutex before any use.
             mutex: UnsafeCell::new(unsafe { core::mem::zeroed() }),
