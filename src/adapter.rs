@@ -15,9 +15,10 @@
 //!
 //! The mode switch of issue 9 is read here too: a `SynthMode` string value the INF writes into the
 //! device's hardware key (`HKR,,SynthMode` in `.NT.HW`), `classic` unless the hardware-synth model
-//! was installed. Today both modes register the same single DirectMusic subdevice; the mode is
-//! handed to the miniport factory, and [`subdevices`] is the one place that will list the WaveRT
-//! and topology subdevices of the hardware-synth mode.
+//! was installed. Classic mode registers the DirectMusic subdevice; hardware-synth mode registers
+//! it with the shared synth and its default collection, then the WaveRT capture and topology
+//! subdevices, the physical connection between them, and starts the render thread ([`subdevices`],
+//! [`start_device`]).
 
 use core::fmt;
 
@@ -115,8 +116,8 @@ pub enum SynthMode {
     /// pulls through `ISynthSinkDMus::Render`. The default.
     Classic,
     /// A "hardware" synth: MIDI render pin only, audio through the driver's own WaveRT capture
-    /// endpoint. Until that endpoint exists (issue 9), this mode registers the same subdevice as
-    /// `Classic` and only tells the miniport factory which mode was asked for.
+    /// endpoint ("dmksynth output"), rendered on the driver's own clock by a real-time thread
+    /// (issue 9, ADR 002).
     HardwareSynth,
 }
 
