@@ -91,6 +91,26 @@ impl Sources<'_> {
         }
     }
 
+    /// [`Self::shaped`] for a time-varying source, with the common cases inline: the LFOs
+    /// (bipolar, only inverted or not) and an EG through the plain linear transform.
+    #[inline]
+    fn moving(&self, code: u8, shape: Shape, curves: &Curves) -> f32 {
+        let plain = shape.curve == Curve::Linear && !shape.invert && !shape.bipolar;
+        match code {
+            source::LFO | source::VIBRATO => {
+                let v = if code == source::LFO {
+                    self.lfo
+                } else {
+                    self.vibrato
+                };
+                if shape.invert { -v } else { v }
+            }
+            source::EG1 if plain => self.eg1,
+            source::EG2 if plain => self.eg2,
+            _ => self.shaped(code, shape, curves),
+        }
+    }
+
     fn shaped(&self, code: u8, shape: Shape, curves: &Curves) -> f32 {
         match code {
             source::NONE => 1.0,
@@ -461,11 +481,11 @@ impl Voice {
                 Some(&0.0) => 0.0,
                 Some(&factor) => {
                     let moving = match op.moving {
-                        MOVING_SOURCE => sources.shaped(op.source, op.source_shape, context.curves),
-                        MOVING_CONTROL => sources.shaped(op.control, op.control_shape, context.curves),
+                        MOVING_SOURCE => sources.moving(op.source, op.source_shape, context.curves),
+                        MOVING_CONTROL => sources.moving(op.control, op.control_shape, context.curves),
                         _ => {
-                            sources.shaped(op.source, op.source_shape, context.curves)
-                                * sources.shaped(op.control, op.control_shape, context.curves)
+                            sources.moving(op.source, op.source_shape, context.curves)
+                                * sources.moving(op.control, op.control_shape, context.curves)
                         }
                     };
                     factor * moving
