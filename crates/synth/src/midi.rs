@@ -52,8 +52,8 @@ impl Engine {
                 match status & 0xF0 {
                     // A program change only matters to later notes.
                     0xC0 => Some(None),
-                    // A note-on that may steal looks at every voice.
-                    0x90 if data2 & 0x7F != 0 && self.active.len() >= self.config.voices as usize => None,
+                    // A note-on that may steal or cut a fading voice looks at every voice.
+                    0x90 if data2 & 0x7F != 0 && self.may_steal() => None,
                     _ => u16::try_from(channel).ok().map(Some),
                 }
             }
@@ -115,6 +115,21 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// Whether a note-on now could steal a playing voice or cut a fading one. Voices not yet
+    /// rendered up to now can only have ended since, never started: when this is false with
+    /// them counted, it is false for the exact state too, so they need not catch up.
+    fn may_steal(&self) -> bool {
+        if self.free.is_empty() {
+            return true;
+        }
+        let playing = self
+            .active
+            .iter()
+            .filter(|&&i| self.voices.get(usize::from(i)).is_some_and(|v| !v.shutting_down))
+            .count();
+        playing >= self.config.voices as usize
     }
 
     fn touch_channel(&mut self, channel: usize) {
