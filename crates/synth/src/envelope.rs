@@ -285,6 +285,36 @@ impl Envelope {
         }
     }
 
+    /// [`Self::output_split`] `samples` from now, without moving the envelope (and, in the
+    /// common stages, without copying it).
+    pub fn output_split_after(&self, samples: u32) -> (f32, f32) {
+        match self.stage {
+            Stage::Decay | Stage::Release => {
+                // The fast path of `advance`, with the same condition.
+                let floor = if self.stage == Stage::Decay {
+                    self.params.sustain
+                } else {
+                    0.0
+                };
+                let position = self.position - self.slope * samples as f32;
+                if position - self.slope > floor {
+                    return if !self.volume {
+                        (position, 0.0)
+                    } else if position <= 0.0 {
+                        (0.0, 0.0)
+                    } else {
+                        (1.0, 96.0 * (position - 1.0))
+                    };
+                }
+            }
+            Stage::Sustain | Stage::Done => return self.output_split(),
+            Stage::Delay | Stage::Attack | Stage::Hold => {}
+        }
+        let mut ahead = *self;
+        ahead.advance(samples);
+        ahead.output_split()
+    }
+
     /// Output: EG1 amplitude, or EG2 level.
     pub fn output(&self) -> f32 {
         if !self.volume || self.stage == Stage::Attack {

@@ -501,9 +501,7 @@ impl Voice {
 
     /// The four gains `samples` from now.
     fn targets(&mut self, context: &UpdateContext<'_>, samples: u32) -> [f32; 4] {
-        let mut eg1 = self.eg1;
-        eg1.advance(samples);
-        let (linear, envelope_db) = eg1.output_split();
+        let (linear, envelope_db) = self.eg1.output_split_after(samples);
         if linear <= 0.0 {
             return [0.0; 4];
         }
