@@ -801,9 +801,9 @@ impl Voice {
         };
         match self.interpolation {
             Interpolation::Linear => {
-                let f = fraction as f32 * (1.0 / 4_294_967_296.0);
-                let a = tap(0);
-                a + (tap(1) - a) * f
+                // The taps are i16 values held as f32: exact conversions back.
+                let taps = [tap(0), tap(1)].map(|v| v as i16);
+                linear_dot(&taps, linear_row(self.position))
             }
             Interpolation::Cubic => {
                 let row = tables.cubic.get((fraction >> 24) as usize).copied().unwrap_or([
@@ -861,19 +861,99 @@ fn add_ramped(bus: &mut [f32], block: &[f32], start: f32, step: f32) {
 
 #[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 fn run_linear(data: &[i16], mut position: u64, increment: u64, out: &mut [f32]) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    let out = {
+        // One range proof for the whole run (as in `run_cubic`): positions never wrap and grow,
+        // and the last output's two taps end inside `data`.
+        let last_end = (out.len() as u64)
+            .checked_sub(1)
+            .and_then(|n| increment.checked_mul(n))
+            .and_then(|span| position.checked_add(span))
+            .and_then(|last| usize::try_from(last >> 32).ok())
+            .and_then(|index| index.checked_add(PAD + 2));
+        match last_end {
+            Some(end) if end <= data.len() => {
+                let mut quads = out.chunks_exact_mut(4);
+                for quad in &mut quads {
+                    if let Ok(quad) = <&mut [f32; 4]>::try_from(quad) {
+                        // SAFETY: SSE2 is in the x86_64 baseline; the taps of these four
+                        // outputs are inside `data` by the range proof above.
+                        position = unsafe { linear_quad_sse2(data.as_ptr(), position, increment, quad) };
+                    }
+                }
+                quads.into_remainder()
+            }
+            _ => out,
+        }
+    };
     for o in out.iter_mut() {
         let at = (position >> 32) as usize + PAD;
-        let f = (position as u32) as f32 * (1.0 / 4_294_967_296.0);
         *o = match data.get(at..at + 2) {
-            Some(&[a, b]) => {
-                let a = f32::from(a);
-                a + (f32::from(b) - a) * f
-            }
+            Some(taps) => linear_dot(taps, linear_row(position)),
             _ => 0.0,
         };
         position = position.wrapping_add(increment);
     }
     position
+}
+
+/// Q14 weights `[1 − f, f]` of linear interpolation at `position` (`f`: the top 14 bits of
+/// the fraction, 0..=16383, so both weights fit an i16).
+#[inline]
+fn linear_row(position: u64) -> [i16; 2] {
+    let f = ((position as u32) >> 18) as i16;
+    [(1i16 << crate::interp::CUBIC_SHIFT).wrapping_sub(f), f]
+}
+
+/// One linear output: the exact integer `a·(1 − f) + b·f` in Q14 (below 2^30 in magnitude),
+/// scaled to f32; the SSE2 path computes the same integers.
+#[inline]
+fn linear_dot(taps: &[i16], row: [i16; 2]) -> f32 {
+    let sum = taps.iter().zip(row).fold(0i32, |sum, (&x, c)| {
+        sum.wrapping_add(i32::from(x).wrapping_mul(i32::from(c)))
+    });
+    sum as f32 * CUBIC_UNIT
+}
+
+/// Four linear outputs with SSE2: each output's two taps are one 32-bit load, its Q14 weights
+/// one 32-bit word; one `pmaddwd` gives the four exact dot products. Returns the position after
+/// the four outputs.
+///
+/// # Safety
+///
+/// For the four positions `position + k·increment` (k < 4, no wrap), the two taps
+/// `data[(p >> 32) + PAD ..][..2]` must lie inside the allocation `data` points into.
+#[cfg(target_arch = "x86_64")]
+#[allow(clippy::arithmetic_side_effects)]
+#[target_feature(enable = "sse2")]
+#[inline]
+unsafe fn linear_quad_sse2(data: *const i16, position: u64, increment: u64, out: &mut [f32; 4]) -> u64 {
+    use core::arch::x86_64::*;
+    let taps = |p: u64| {
+        // SAFETY: the caller guarantees the 4 bytes of taps at `p` are inside `data`'s
+        // allocation, so the offset pointer stays inside it.
+        let at = unsafe { data.add((p >> 32) as usize + PAD) };
+        // SAFETY: 4 readable bytes at `at` (as above); an unaligned read.
+        _mm_cvtsi32_si128(unsafe { core::ptr::read_unaligned(at.cast::<i32>()) })
+    };
+    let row = |p: u64| {
+        let [c0, c1] = linear_row(p);
+        _mm_cvtsi32_si128((u32::from(c0 as u16) | (u32::from(c1 as u16) << 16)) as i32)
+    };
+    let p0 = position;
+    let p1 = p0.wrapping_add(increment);
+    let p2 = p1.wrapping_add(increment);
+    let p3 = p2.wrapping_add(increment);
+    let pack = |a, b, c, d| _mm_unpacklo_epi64(_mm_unpacklo_epi32(a, b), _mm_unpacklo_epi32(c, d));
+    let sums = _mm_madd_epi16(
+        pack(taps(p0), taps(p1), taps(p2), taps(p3)),
+        pack(row(p0), row(p1), row(p2), row(p3)),
+    );
+    let y = _mm_mul_ps(_mm_cvtepi32_ps(sums), _mm_set1_ps(CUBIC_UNIT));
+    // SAFETY: `out` is a `&mut [f32; 4]`, 16 writable bytes; `_mm_storeu_ps` has no alignment
+    // requirement.
+    unsafe { _mm_storeu_ps(out.as_mut_ptr(), y) };
+    p3.wrapping_add(increment)
 }
 
 #[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
@@ -1025,6 +1105,41 @@ mod tests {
     /// The SSE2 quads (x86_64) and the scalar loop agree bit for bit with the scalar formula,
     /// for every run length, across a run that starts in range and one whose last taps leave the
     /// data (which takes the checked scalar path and reads zeros there).
+    /// The linear kernel: SSE2 quads (x86_64) and scalar loop against the integer formula.
+    #[test]
+    fn linear_kernel_matches_the_scalar_formula() {
+        let data: alloc::vec::Vec<i16> = (0..200)
+            .map(|i: i32| ((i * 7919) % 65_536 - 32_768) as i16)
+            .collect();
+        for (start, increment) in [
+            (0u64, 1u64 << 32),
+            (5 << 32 | 0x1234_5678, 0x1_8000_0001),
+            (100 << 32, 0x3_0F00_0000),
+            (180 << 32, 0x0_9000_0000),
+        ] {
+            for n in 0..=MAX_CONTROL {
+                let mut out = [f32::NAN; MAX_CONTROL];
+                let end = run_linear(&data, start, increment, &mut out[..n]);
+                let mut position = start;
+                for (k, y) in out[..n].iter().enumerate() {
+                    let at = (position >> 32) as usize + PAD;
+                    let f = i32::from(((position as u32) >> 18) as i16);
+                    let expected = match data.get(at..at + 2) {
+                        Some(&[a, b]) => (i32::from(a) * (16_384 - f) + i32::from(b) * f) as f32 / 16_384.0,
+                        _ => 0.0,
+                    };
+                    assert_eq!(
+                        y.to_bits(),
+                        expected.to_bits(),
+                        "start {start:#x} n {n} sample {k}"
+                    );
+                    position += increment;
+                }
+                assert_eq!(end, position);
+            }
+        }
+    }
+
     #[test]
     fn cubic_kernel_matches_the_scalar_formula() {
         let tables = InterpTables::new().unwrap();
