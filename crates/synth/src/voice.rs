@@ -936,19 +936,18 @@ unsafe fn linear_quad_sse2(data: *const i16, position: u64, increment: u64, out:
         // SAFETY: 4 readable bytes at `at` (as above); an unaligned read.
         _mm_cvtsi32_si128(unsafe { core::ptr::read_unaligned(at.cast::<i32>()) })
     };
-    let row = |p: u64| {
-        let [c0, c1] = linear_row(p);
-        _mm_cvtsi32_si128((u32::from(c0 as u16) | (u32::from(c1 as u16) << 16)) as i32)
-    };
     let p0 = position;
     let p1 = p0.wrapping_add(increment);
     let p2 = p1.wrapping_add(increment);
     let p3 = p2.wrapping_add(increment);
     let pack = |a, b, c, d| _mm_unpacklo_epi64(_mm_unpacklo_epi32(a, b), _mm_unpacklo_epi32(c, d));
-    let sums = _mm_madd_epi16(
-        pack(taps(p0), taps(p1), taps(p2), taps(p3)),
-        pack(row(p0), row(p1), row(p2), row(p3)),
-    );
+    // The four `linear_row`s at once: f = fraction >> 18 in each 32-bit lane, then the i16 pair
+    // (1 − f, f) as `f << 16 | (16384 − f)` (both below 2^15: no carry between the halves).
+    let fraction = |p: u64| _mm_cvtsi32_si128(p as u32 as i32);
+    let f = _mm_srli_epi32::<18>(pack(fraction(p0), fraction(p1), fraction(p2), fraction(p3)));
+    let one = _mm_set1_epi32(1 << crate::interp::CUBIC_SHIFT);
+    let rows = _mm_or_si128(_mm_slli_epi32::<16>(f), _mm_sub_epi32(one, f));
+    let sums = _mm_madd_epi16(pack(taps(p0), taps(p1), taps(p2), taps(p3)), rows);
     let y = _mm_mul_ps(_mm_cvtepi32_ps(sums), _mm_set1_ps(CUBIC_UNIT));
     // SAFETY: `out` is a `&mut [f32; 4]`, 16 writable bytes; `_mm_storeu_ps` has no alignment
     // requirement.
