@@ -834,23 +834,73 @@ impl Voice {
 
 /// `bus[i] += (start + i·step)·block[i]`: a send bus's gain ramp, four samples per step as
 /// 4-lane arithmetic (the ramp's loop-carried add happens once per four samples, not per
-/// sample, so the loop vectorises under SSE2 and is not latency-bound).
+/// sample), with SSE2 on x86_64 and the same element-wise operations in portable code.
 fn add_ramped(bus: &mut [f32], block: &[f32], start: f32, step: f32) {
-    let mut gain = [start, start + step, start + 2.0 * step, start + 3.0 * step];
+    let gain = [start, start + step, start + 2.0 * step, start + 3.0 * step];
     let step4 = 4.0 * step;
     let mut outs = bus.chunks_exact_mut(4);
     let mut ins = block.chunks_exact(4);
-    for (out, input) in (&mut outs).zip(&mut ins) {
-        for ((o, s), g) in out.iter_mut().zip(input).zip(gain) {
-            *o += g * s;
-        }
-        gain = gain.map(|g| g + step4);
-    }
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the function's only precondition is its target feature, SSE2, which every x86_64
+    // processor has (it is in the target's baseline feature set).
+    let gain = unsafe { add_ramped_quads_sse2(&mut outs, &mut ins, gain, step4) };
+    #[cfg(not(target_arch = "x86_64"))]
+    let gain = add_ramped_quads(&mut outs, &mut ins, gain, step4);
     let mut g = gain[0];
     for (o, s) in outs.into_remainder().iter_mut().zip(ins.remainder()) {
         *o += g * s;
         g += step;
     }
+}
+
+/// The whole quads of [`add_ramped`], portable; returns the gains of the next quad.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn add_ramped_quads(
+    outs: &mut core::slice::ChunksExactMut<'_, f32>,
+    ins: &mut core::slice::ChunksExact<'_, f32>,
+    mut gain: [f32; 4],
+    step4: f32,
+) -> [f32; 4] {
+    for (out, input) in outs.zip(ins) {
+        if let (Ok(out), Ok(input)) = (<&mut [f32; 4]>::try_from(out), <&[f32; 4]>::try_from(input)) {
+            for ((o, s), g) in out.iter_mut().zip(input).zip(gain) {
+                *o += g * s;
+            }
+        }
+        gain = gain.map(|g| g + step4);
+    }
+    gain
+}
+
+/// [`add_ramped_quads`] with SSE2 (the same element-wise operations: bit for bit).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn add_ramped_quads_sse2(
+    outs: &mut core::slice::ChunksExactMut<'_, f32>,
+    ins: &mut core::slice::ChunksExact<'_, f32>,
+    gain: [f32; 4],
+    step4: f32,
+) -> [f32; 4] {
+    use core::arch::x86_64::*;
+    let [g0, g1, g2, g3] = gain;
+    let mut g = _mm_setr_ps(g0, g1, g2, g3);
+    let step = _mm_set1_ps(step4);
+    for (out, input) in outs.zip(ins) {
+        if let (Ok(out), Ok(input)) = (<&mut [f32; 4]>::try_from(out), <&[f32; 4]>::try_from(input)) {
+            // SAFETY: `out` is a 16-byte array; `_mm_loadu_ps` has no alignment requirement.
+            let o = unsafe { _mm_loadu_ps(out.as_ptr()) };
+            // SAFETY: as above, for `input`.
+            let x = unsafe { _mm_loadu_ps(input.as_ptr()) };
+            let y = _mm_add_ps(o, _mm_mul_ps(g, x));
+            // SAFETY: `out` is 16 writable bytes; `_mm_storeu_ps` has no alignment requirement.
+            unsafe { _mm_storeu_ps(out.as_mut_ptr(), y) };
+        }
+        g = _mm_add_ps(g, step);
+    }
+    let mut next = [0.0f32; 4];
+    // SAFETY: `next` is 16 writable bytes; no alignment requirement.
+    unsafe { _mm_storeu_ps(next.as_mut_ptr(), g) };
+    next
 }
 
 // The three inner loops. Allowed arithmetic/indexing: `at` is a frame index < 2^31 plus PAD
@@ -1104,6 +1154,36 @@ mod tests {
     /// The SSE2 quads (x86_64) and the scalar loop agree bit for bit with the scalar formula,
     /// for every run length, across a run that starts in range and one whose last taps leave the
     /// data (which takes the checked scalar path and reads zeros there).
+    /// The send ramp's SSE2 quads agree bit for bit with the portable ones.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn send_ramp_sse2_matches_portable() {
+        let block: [f32; 37] = core::array::from_fn(|i| (i as f32 * 0.37).sin());
+        let (mut a, mut b) = ([0.25f32; 37], [0.25f32; 37]);
+        let gain = [0.1, 0.1 + 0.003, 0.1 + 0.006, 0.1 + 0.009];
+        let ga = add_ramped_quads(
+            &mut a.chunks_exact_mut(4),
+            &mut block.chunks_exact(4),
+            gain,
+            0.012,
+        );
+        // SAFETY: SSE2 is in the x86_64 baseline.
+        let gb = unsafe {
+            add_ramped_quads_sse2(
+                &mut b.chunks_exact_mut(4),
+                &mut block.chunks_exact(4),
+                gain,
+                0.012,
+            )
+        };
+        assert_eq!(ga.map(f32::to_bits), gb.map(f32::to_bits));
+        assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
+        add_ramped(&mut a, &block, 0.1, 0.003);
+        // Quads ramp by 0.012 per quad from `gain`, the full call by 0.003 per sample from 0.1.
+        assert!((a[35] - (0.25 + 2.0 * 0.205 * block[35])).abs() < 1e-5);
+        assert!((a[36] - (0.25 + 0.208 * block[36])).abs() < 1e-5);
+    }
+
     /// The linear kernel: SSE2 quads (x86_64) and scalar loop against the integer formula.
     #[test]
     fn linear_kernel_matches_the_scalar_formula() {
