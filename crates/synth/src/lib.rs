@@ -52,7 +52,8 @@
 //!   dB with 0 dB = Butterworth (−3 dB at the cutoff) and `Q(lin) = 10^(dB/20)/√2`; bypassed
 //!   when the initial cutoff is DLS "off" (`0x7FFFFFFF`) or it is wide open (≥ 13500 cents, no
 //!   resonance).
-//! * **Interpolation**: linear, 4-point Catmull-Rom (default, 256-phase table) or 8-tap
+//! * **Interpolation**: linear (14-bit fraction) or 4-point Catmull-Rom (default, 256-phase
+//!   table), both exact integer dot products of the i16 taps with Q14 weights, or 8-tap
 //!   Blackman-Harris windowed sinc (1024-phase table), chosen per voice at note-on.
 //! * **DSP hygiene**: f32, scalar/SSE2 code only, MXCSR untouched; filter states flush below
 //!   1e-15, envelopes stop at exact zero, every output sample is checked finite.
