@@ -475,7 +475,9 @@ impl Voice {
                     };
             }
         }
-        let mut values = self.channel_part;
+        // Accumulated in place with scalar adds: a local array read back whole after scalar
+        // stores into it would stall on store forwarding.
+        self.last = self.channel_part;
         for (i, op) in articulation.time.iter().enumerate() {
             let value = match self.time_factors.get(i) {
                 Some(&0.0) => 0.0,
@@ -492,14 +494,15 @@ impl Voice {
                 }
                 None => sources.evaluate(op, context.curves),
             };
-            if let Some(slot) = values.get_mut(usize::from(op.destination)) {
+            if let Some(slot) = self.last.get_mut(usize::from(op.destination)) {
                 *slot += value;
             }
         }
-        self.last = values;
     }
 
-    /// The four gains `samples` from now.
+    /// The four gains `samples` from now (inlined: returned through memory, the four scalar
+    /// results would be reloaded as one vector and stall on store forwarding).
+    #[inline(always)]
     fn targets(&mut self, context: &UpdateContext<'_>, samples: u32) -> [f32; 4] {
         let (linear, envelope_db) = self.eg1.output_split_after(samples);
         if linear <= 0.0 {
