@@ -62,7 +62,9 @@ fn shared_library() -> PathBuf {
     } else {
         "libdmksynth.so"
     };
-    [profile.join(name), deps.join(name)]
+    // `cargo test` builds the cdylib into deps/ (fresh); the profile directory may hold an older
+    // copy uplifted by an earlier `cargo build`, so deps/ wins.
+    [deps.join(name), profile.join(name)]
         .into_iter()
         .find(|path| path.exists())
         .unwrap_or_else(|| panic!("{name} not found next to {}", deps.display()))
