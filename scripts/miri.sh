@@ -32,5 +32,11 @@ MIRIFLAGS="$strict" run cargo +nightly miri test -p miniport --lib
 MIRIFLAGS="" run cargo +nightly miri test -p portcls-host --features soft-float --test abi -- \
     query_interface new_stream_rejects every_event_returns data_range_intersection \
     stream_independent downloads_refuse two_filter
+# Hardware-synth mode (issue 9): the bare miniport lifecycle, and the WaveRT COM objects through
+# their C ABI (refusals; positions and buffer capture).
+MIRIFLAGS="" run cargo +nightly miri test -p portcls-host --features soft-float --test hardware_synth_leaks
+MIRIFLAGS="" run cargo +nightly miri test -p wavert-host --features portcls-host/soft-float --test refusals
+MIRIFLAGS="" run cargo +nightly miri test -p wavert-host --features portcls-host/soft-float --test capture -- \
+    positions with_only capture_takes
 MIRIFLAGS="-Zmiri-disable-isolation" run cargo +nightly miri test -p reliability --features portcls-host/soft-float --test regressions -- \
     --exact miri_subset
