@@ -40,6 +40,15 @@ pub(crate) enum Format {
     F32,
 }
 
+/// The driver mode a render goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Mode {
+    /// The DMus wave sink (`ISynthSinkDMus::Render`).
+    Classic,
+    /// The hardware-synth mode's shared engine (`HardwareSynth::render_into`).
+    HardwareSynth,
+}
+
 /// Resampling interpolation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Interp {
@@ -123,6 +132,11 @@ pub(crate) struct RenderArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Which of the driver's two modes renders: `classic` (the DMus wave sink pulled by
+    /// `ISynthSinkDMus::Render`) or `hardware-synth` (one engine on its own clock, pulled by the
+    /// render thread's `render_into` ticks; 48 kHz, 256 voices, as on Windows 10/11).
+    #[arg(long, value_enum, default_value_t = Mode::Classic)]
+    pub(crate) mode: Mode,
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

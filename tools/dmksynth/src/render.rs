@@ -9,7 +9,7 @@ use dls::model::Collection;
 
 use crate::midi::{self, Song};
 use crate::output::Pending;
-use crate::{Format, Interp, RenderArgs, bank, plot};
+use crate::{Format, Interp, Mode, RenderArgs, bank, plot};
 
 /// Lowest accepted `--rate`.
 pub(crate) const MINIMUM_RATE: u32 = 8_000;
@@ -62,13 +62,14 @@ pub(crate) struct Settings {
     pub(crate) reverb: bool,
     pub(crate) chorus: bool,
     pub(crate) period_frames: u32,
+    pub(crate) mode: Mode,
 }
 
 /// The real back end: `portcls_host::HostPort`, i.e. the PortCls stand-in driving the miniport
 /// through its C ABI.
 mod host {
     use super::{Backend, Collection, Result, Settings, Stats};
-    use crate::{Format, Interp};
+    use crate::{Format, Interp, Mode};
     use anyhow::anyhow;
     use portcls_host::{HostPort, PortConfig, SampleFormat};
 
@@ -96,6 +97,10 @@ mod host {
                 Format::F32 => SampleFormat::F32,
             },
             period_frames: settings.period_frames,
+            mode: match settings.mode {
+                Mode::Classic => miniport::SynthMode::Classic,
+                Mode::HardwareSynth => miniport::SynthMode::HardwareSynth,
+            },
             reverb: settings.reverb,
             chorus: settings.chorus,
             interpolation: Some(match settings.interp {
@@ -185,6 +190,10 @@ pub(crate) fn open(settings: &Settings) -> Result<Box<dyn Backend>> {
 }
 
 /// Checks the numeric options (before anything is read or written).
+/// The hardware-synth mode's fixed engine (`miniport::hardware`).
+const HARDWARE_SYNTH_RATE: u32 = 48_000;
+const HARDWARE_SYNTH_VOICES: u32 = 256;
+
 pub(crate) fn validate(args: &RenderArgs) -> Result<()> {
     if !(MINIMUM_RATE..=MAXIMUM_RATE).contains(&args.rate) {
         bail!(
@@ -196,6 +205,13 @@ pub(crate) fn validate(args: &RenderArgs) -> Result<()> {
         bail!(
             "invalid --voices {}: must be within 1..={MAXIMUM_VOICES}",
             args.voices
+        );
+    }
+    if args.mode == Mode::HardwareSynth
+        && (args.rate != HARDWARE_SYNTH_RATE || args.voices != HARDWARE_SYNTH_VOICES)
+    {
+        bail!(
+            "--mode hardware-synth renders at {HARDWARE_SYNTH_RATE} Hz with {HARDWARE_SYNTH_VOICES} voices (the driver's fixed engine in that mode)"
         );
     }
     if args.png.as_deref() == Some(args.output.as_path()) {
@@ -440,6 +456,7 @@ pub(crate) fn run(args: &RenderArgs) -> Result<()> {
         reverb: !args.no_reverb,
         chorus: !args.no_chorus,
         period_frames: (args.rate / 100).max(64),
+        mode: args.mode,
     };
     let estimate = u64::try_from(i128::from(song.length) * i128::from(args.rate) / 10_000_000).unwrap_or(0)
         + u64::from(args.rate);
@@ -597,6 +614,7 @@ mod tests {
             reverb: false,
             chorus: false,
             period_frames: 480,
+            mode: Mode::Classic,
         }
     }
 
@@ -698,8 +716,15 @@ mod tests {
             no_chorus: false,
             png: None,
             quiet: true,
+            mode: Mode::Classic,
         };
         assert!(validate(&args).is_ok());
+        args.mode = Mode::HardwareSynth;
+        assert!(validate(&args).is_ok());
+        args.rate = 44_100;
+        assert!(validate(&args).is_err());
+        args.rate = 48_000;
+        args.mode = Mode::Classic;
         args.rate = 192_001;
         assert!(validate(&args).is_err());
         args.rate = 8_000;
