@@ -8,6 +8,7 @@
 //!   `dmksynth_create_miniport` uses off Windows).
 //! * [`objects`]: the port-side COM objects (IPortDMus, IAllocatorMXF, IMasterClock).
 //! * [`unpack`]: DirectMusic `DMUS_EVENTHEADER` and legacy `KSMUSICFORMAT` buffers → kernel events.
+//! * [`measure`]: audio measurements for the tests of both host stand-ins (FFT pitch, cents).
 //!
 //! The simulated world: the wave sink's sample clock is "real time"; the master clock reads
 //! `start + frames · 10^7 / rate · (1 + drift)`. Events scheduled with [`HostPort::schedule_midi`]
@@ -23,6 +24,7 @@
 //! [`PortConfig::tick_jitter_frames`], the master clock reading the time of each tick's first frame.
 
 pub mod harness;
+pub mod measure;
 pub mod objects;
 pub mod platform;
 pub mod unpack;

@@ -24,62 +24,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 
 const MODES: [SynthMode; 2] = [SynthMode::Classic, SynthMode::HardwareSynth];
 
-/// In-place iterative radix-2 FFT of (re, im); `re.len()` is a power of two.
-fn fft(re: &mut [f64], im: &mut [f64]) {
-    let n = re.len();
-    let mut j = 0;
-    for i in 1..n {
-        let mut bit = n >> 1;
-        while j & bit != 0 {
-            j ^= bit;
-            bit >>= 1;
-        }
-        j |= bit;
-        if i < j {
-            re.swap(i, j);
-            im.swap(i, j);
-        }
-    }
-    let mut len = 2;
-    while len <= n {
-        let angle = -std::f64::consts::TAU / len as f64;
-        for start in (0..n).step_by(len) {
-            for k in 0..len / 2 {
-                let (sin, cos) = (angle * k as f64).sin_cos();
-                let (a, b) = (start + k, start + k + len / 2);
-                let (xr, xi) = (re[b] * cos - im[b] * sin, re[b] * sin + im[b] * cos);
-                re[b] = re[a] - xr;
-                im[b] = im[a] - xi;
-                re[a] += xr;
-                im[a] += xi;
-            }
-        }
-        len <<= 1;
-    }
-}
-
-/// The frequency of the strongest component of `samples` (Hann window, 2^16-point FFT at 48 kHz:
-/// 0.73 Hz bins, refined by a parabola through the log magnitudes of the peak bin and its
-/// neighbours; error well under 0.05 Hz for a pure tone).
-fn fft_pitch(samples: &[f32]) -> f64 {
-    let n = 1 << 16;
-    assert!(samples.len() >= n, "need {n} samples, have {}", samples.len());
-    let mut re: Vec<f64> = samples[..n]
-        .iter()
-        .enumerate()
-        .map(|(i, &s)| f64::from(s) * (0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos()))
-        .collect();
-    let mut im = vec![0.0; n];
-    fft(&mut re, &mut im);
-    let magnitude = |k: usize| (re[k] * re[k] + im[k] * im[k]).sqrt().max(1e-30).ln();
-    let peak = (1..n / 2 - 1)
-        .max_by(|&a, &b| magnitude(a).partial_cmp(&magnitude(b)).unwrap())
-        .unwrap();
-    let (left, centre, right) = (magnitude(peak - 1), magnitude(peak), magnitude(peak + 1));
-    let offset = 0.5 * (left - right) / (left - 2.0 * centre + right);
-    (peak as f64 + offset) * 48_000.0 / n as f64
-}
-
 /// A4 on the 440 Hz sine instrument sounds at 440 Hz within 1 cent, in both modes.
 #[test]
 #[cfg_attr(miri, ignore = "renders seconds of audio: too slow under Miri")]
@@ -91,7 +35,7 @@ fn pitch_is_within_one_cent_in_both_modes() {
         port.schedule_midi(1_000_000, 1, &[0x90, 69, 100]);
         let left = render_left(&mut port, 200);
         // 0.5 s on: past the attack.
-        let frequency = fft_pitch(&left[24_000..]);
+        let frequency = portcls_host::measure::fft_peak_hz(&left[24_000..], 48_000.0);
         let cents = 1200.0 * (frequency / 440.0).log2();
         eprintln!("{mode:?}: {frequency:.4} Hz, {cents:+.4} cents");
         assert!(cents.abs() < 1.0, "{mode:?}: {frequency:.3} Hz, {cents:.3} cents");

@@ -8,11 +8,11 @@
 //! | [`host`] | [`host::WaveRtHost`]: the ports' calls into the miniports, in PortCls's order |
 //! | [`session`] | the simulated render thread and audio engine reader (jitter, stalls, polling or events) |
 //! | [`synths`] | test synths: a frame-position encoder and the real engine on the stream axis |
-//! | [`measure`] | FFT pitch and cents |
+//! | [`measure`] | FFT pitch and cents (`portcls_host::measure`, shared by both host stand-ins) |
 #![allow(clippy::missing_panics_doc)]
 
 pub mod host;
-pub mod measure;
+pub use portcls_host::measure;
 pub mod platform;
 pub mod port;
 pub mod session;
