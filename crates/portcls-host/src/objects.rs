@@ -20,11 +20,12 @@ use std::ptr::null_mut;
 use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
 
 /// A host COM object: `#[repr(C)]`, created by the host with one reference and freed by the host
-/// (never by `Release`), answering each of [`HostObject::INTERFACES`] at its own address.
+/// (never by `Release`), answering each of [`HostObject::INTERFACES`] at its own address. Also
+/// used by `wavert-host`'s fake WaveRT ports.
 ///
 /// # Safety
 /// An interface pointer the host hands out for `Self` points at a live `Self`.
-unsafe trait HostObject {
+pub unsafe trait HostObject {
     /// The IIDs `QueryInterface` answers; any other is a miss (`STATUS_INVALID_PARAMETER`, as the
     /// kernel's objects answer).
     const INTERFACES: &'static [GUID];
@@ -37,7 +38,7 @@ unsafe trait HostObject {
 ///
 /// # Safety
 /// `this` points at a live `O`; `iid` is null or readable; `out` is null or writable.
-unsafe extern "system" fn query_interface<O: HostObject, I>(
+pub unsafe extern "system" fn query_interface<O: HostObject, I>(
     this: *mut I,
     iid: REFIID,
     out: *mut PVOID,
@@ -63,7 +64,7 @@ unsafe extern "system" fn query_interface<O: HostObject, I>(
 ///
 /// # Safety
 /// `this` points at a live `O`.
-unsafe extern "system" fn add_ref<O: HostObject, I>(this: *mut I) -> ULONG {
+pub unsafe extern "system" fn add_ref<O: HostObject, I>(this: *mut I) -> ULONG {
     // SAFETY: `this` points at a live `O` by the caller's contract.
     let object = unsafe { &*this.cast::<O>() };
     object.reference_count().fetch_add(1, Ordering::SeqCst) + 1
@@ -75,7 +76,7 @@ unsafe extern "system" fn add_ref<O: HostObject, I>(this: *mut I) -> ULONG {
 ///
 /// # Safety
 /// `this` points at a live `O` and the caller owns the reference it gives up.
-unsafe extern "system" fn release<O: HostObject, I>(this: *mut I) -> ULONG {
+pub unsafe extern "system" fn release<O: HostObject, I>(this: *mut I) -> ULONG {
     // SAFETY: `this` points at a live `O` by the caller's contract.
     let object = unsafe { &*this.cast::<O>() };
     let previous = object.reference_count().fetch_sub(1, Ordering::SeqCst);

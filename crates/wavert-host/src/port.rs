@@ -6,15 +6,15 @@
 //! Each is `#[repr(C)] { vtable, references, … }`, created with one reference held by the host and
 //! freed by the host; the tests check that the miniports gave back every reference they took.
 
-use miniport::com::iid_in;
 use miniport::platform::Irql;
+use portcls_host::objects::{HostObject, add_ref, query_interface, release};
 use portcls_host::platform::current_irql;
 use portcls_sys::{
     ACCESS_MASK, DEVICE_REGISTRY_PROPERTY, GUID, IID_IPort, IID_IPortTopology, IID_IPortWaveRT,
     IID_IPortWaveRTStream, IID_IUnknown, IPort, IPortVtbl, IPortWaveRTStream, IPortWaveRTStreamVtbl,
     MEMORY_CACHING_TYPE, MmCached, NTSTATUS, PDEVICE_OBJECT, PHYSICAL_ADDRESS, PIRP, PMDL,
-    POBJECT_ATTRIBUTES, PREGISTRYKEY, PRESOURCELIST, PULONG, PUNKNOWN, PVOID, REFIID, SIZE_T,
-    STATUS_INVALID_PARAMETER, STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, ULONG,
+    POBJECT_ATTRIBUTES, PREGISTRYKEY, PRESOURCELIST, PULONG, PUNKNOWN, PVOID, SIZE_T, STATUS_NOT_IMPLEMENTED,
+    ULONG,
 };
 use std::alloc::{Layout, alloc, dealloc};
 use std::collections::HashMap;
@@ -24,65 +24,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Page size of the fake MDLs.
 pub const PAGE: usize = 4096;
-
-/// A host COM object: `#[repr(C)]`, vtable first, freed by the host (never by `Release`).
-///
-/// # Safety
-/// An interface pointer the host hands out for `Self` points at a live `Self`.
-unsafe trait HostObject {
-    /// IIDs `QueryInterface` answers.
-    const INTERFACES: &'static [GUID];
-    /// The reference count.
-    fn references(&self) -> &AtomicU32;
-}
-
-/// # Safety
-/// `this` points at a live `O`; `iid` null or readable; `out` null or writable.
-unsafe extern "system" fn query_interface<O: HostObject, I>(
-    this: *mut I,
-    iid: REFIID,
-    out: *mut PVOID,
-) -> NTSTATUS {
-    if out.is_null() {
-        return STATUS_INVALID_PARAMETER;
-    }
-    // SAFETY: the caller's contract.
-    if unsafe { iid_in(iid, O::INTERFACES) } {
-        // SAFETY: live `O`.
-        unsafe { add_ref::<O, I>(this) };
-        // SAFETY: writable.
-        unsafe { out.write(this.cast()) };
-        STATUS_SUCCESS
-    } else {
-        // SAFETY: writable.
-        unsafe { out.write(null_mut()) };
-        STATUS_INVALID_PARAMETER
-    }
-}
-
-/// # Safety
-/// `this` points at a live `O`.
-unsafe extern "system" fn add_ref<O: HostObject, I>(this: *mut I) -> ULONG {
-    // SAFETY: live `O`.
-    let object = unsafe { &*this.cast::<O>() };
-    object.references().fetch_add(1, Ordering::SeqCst) + 1
-}
-
-/// Counts down only; panics on a release without a reference (a miniport bug).
-///
-/// # Safety
-/// `this` points at a live `O` and the caller owns the reference it gives up.
-unsafe extern "system" fn release<O: HostObject, I>(this: *mut I) -> ULONG {
-    // SAFETY: live `O`.
-    let object = unsafe { &*this.cast::<O>() };
-    let previous = object.references().fetch_sub(1, Ordering::SeqCst);
-    assert!(
-        previous > 0,
-        "{} released more often than referenced",
-        std::any::type_name::<O>()
-    );
-    previous - 1
-}
 
 // ------------------------------------------------------------------------------------------------
 // IPortWaveRT / IPortTopology
@@ -97,7 +38,7 @@ pub struct FakePort {
 // SAFETY: interface pointers to a FakePort come from `FakePort::create`.
 unsafe impl HostObject for FakePort {
     const INTERFACES: &'static [GUID] = &[IID_IUnknown, IID_IPort, IID_IPortWaveRT, IID_IPortTopology];
-    fn references(&self) -> &AtomicU32 {
+    fn reference_count(&self) -> &AtomicU32 {
         &self.references
     }
 }
@@ -240,7 +181,7 @@ pub struct FakePortStream {
 // SAFETY: interface pointers to a FakePortStream come from `FakePortStream::create`.
 unsafe impl HostObject for FakePortStream {
     const INTERFACES: &'static [GUID] = &[IID_IUnknown, IID_IPortWaveRTStream];
-    fn references(&self) -> &AtomicU32 {
+    fn reference_count(&self) -> &AtomicU32 {
         &self.references
     }
 }
