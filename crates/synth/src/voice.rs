@@ -565,7 +565,9 @@ impl Voice {
         let cents = self.last[dest::PITCH] + self.pitch_offset;
         let ratio =
             (math::cents_to_ratio(cents.clamp(-14_400.0, 14_400.0)) * self.rate_ratio).clamp(1e-6, MAX_RATIO);
-        self.increment = ((f64::from(ratio) * PHASE_ONE) as u64).max(1);
+        // ratio ≤ MAX_RATIO, so the product is below 2^42: the signed conversion (one
+        // instruction on x86_64, where the unsigned one is a branchy sequence) is exact.
+        self.increment = ((f64::from(ratio) * PHASE_ONE) as i64).max(1).unsigned_abs();
         if self.filter_on {
             let (cutoff, q) = (self.last[dest::CUTOFF], self.last[dest::Q]);
             // Wide open (≥ 13500 cents ≈ 19.9 kHz, no resonance: SoundFont's "no filter"
