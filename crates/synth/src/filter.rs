@@ -66,6 +66,18 @@ fn vec_mat(v: [f64; 2], a: [f64; 4]) -> [f64; 2] {
     [v[0] * a[0] + v[1] * a[2], v[0] * a[1] + v[1] * a[3]]
 }
 
+/// `tan(x)` for `0 ≤ x ≤ 0.45π` (the prewarped cutoff's range) with one division and no
+/// branch: the [5/4] Padé approximant `t = y·P/Q` of `tan(y)` at the half angle `y = x/2 ≤ 0.71`,
+/// then `tan(x) = 2t/(1 − t²) = 2·yP·Q/(Q² − (yP)²)`. Relative error below 3·10⁻⁸ over the range
+/// (under f32's half ulp, so the f32 coefficients are as exact as with a full-precision `tan`).
+fn tan_to_0_45_pi(x: f64) -> f64 {
+    let y = 0.5 * x;
+    let z = y * y;
+    let p = y * (945.0 - z * (105.0 - z));
+    let q = 945.0 - z * (420.0 - 15.0 * z);
+    2.0 * p * q / (q * q - p * p)
+}
+
 impl Filter {
     /// An idle filter (passes its input).
     pub const IDLE: Self = Self {
@@ -101,7 +113,7 @@ impl Filter {
         self.cutoff_cents = cutoff_cents;
         self.q_db = q_db;
         let hz = f64::from(math::absolute_cents_to_hz(cutoff_cents).clamp(20.0, 0.45 * sample_rate));
-        let g = libm::tan(core::f64::consts::PI * hz / f64::from(sample_rate));
+        let g = tan_to_0_45_pi(core::f64::consts::PI * hz / f64::from(sample_rate));
         let q = f64::from(math::db_to_amplitude(q_db)) * core::f64::consts::FRAC_1_SQRT_2;
         let k = 1.0 / q;
         let a1 = 1.0 / (1.0 + g * (g + k));
@@ -293,6 +305,23 @@ mod tests {
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.to_bits(), y.to_bits());
         }
+    }
+
+    /// The branch-free tangent agrees with libm's to f32 precision over the whole cutoff range
+    /// (20 Hz at 8 kHz .. 0.45·fs), and the error is not zero by construction elsewhere.
+    #[test]
+    fn prewarp_tangent_is_accurate() {
+        let top = 0.45 * core::f64::consts::PI;
+        let low = core::f64::consts::PI * 20.0 / 96_000.0;
+        let mut worst = 0.0f64;
+        for i in 0..=10_000 {
+            let x = low + (top - low) * f64::from(i) / 10_000.0;
+            let exact = libm::tan(x);
+            worst = worst.max((tan_to_0_45_pi(x) / exact - 1.0).abs());
+        }
+        assert!(worst < 3e-8, "relative error {worst}");
+        // Far outside the range the approximant is visibly off (the test measures something).
+        assert!((tan_to_0_45_pi(3.0) / libm::tan(3.0) - 1.0).abs() > 1e-6);
     }
 
     /// The two-sample state-space form equals the textbook TPT SVF sample by sample.
