@@ -5,7 +5,7 @@
 //! miniport's code under a failing allocator (the host's own allocations happen outside).
 
 use crate::rng::Rng;
-use dls::model::{Collection, Instrument, Loop, LoopKind, Patch, Range, Region, SampleInfo, Wave, WaveLink};
+use dls::model::{Collection, LoopKind};
 use miniport::properties::PROPERTY_ITEMS;
 use portcls_host::harness::{Harness, Target, query_interface, release, wave_format};
 use portcls_host::objects::{EventAllocator, FakePort, SimClock};
@@ -26,6 +26,7 @@ use portcls_sys::{
 use std::ffi::c_void;
 use std::mem::size_of;
 use std::ptr::{null, null_mut};
+use synth::test_support::{looped, one_instrument};
 
 /// Brackets every call into the miniport (the allocation-failure test arms its allocator there).
 pub trait Arm {
@@ -155,45 +156,8 @@ pub fn property(
 
 /// A tiny collection: one looped 64-frame saw wave, one instrument (bank 0 program 0, every key).
 pub fn tiny_collection() -> Collection {
-    let wave = Wave {
-        sample_rate: 22_050,
-        data: (0..64).map(|n| ((n * 1000) - 32_000) as i16).collect(),
-        sample: Some(SampleInfo {
-            unity_note: 60,
-            sample_loop: Some(Loop {
-                kind: LoopKind::Forward,
-                start: 0,
-                length: 64,
-            }),
-            ..SampleInfo::default()
-        }),
-        name: Some("saw".into()),
-        copyright: None,
-    };
-    let instrument = Instrument {
-        patch: Patch::default(),
-        gm_instrument: false,
-        name: Some("saw".into()),
-        regions: vec![Region {
-            keys: Range::FULL,
-            velocities: Range::FULL,
-            key_group: 0,
-            self_non_exclusive: false,
-            wave_link: WaveLink {
-                wave: 0,
-                ..WaveLink::default()
-            },
-            sample: None,
-            articulation: None,
-        }],
-        articulation: None,
-        copyright: None,
-    };
-    Collection {
-        instruments: vec![instrument],
-        waves: vec![wave],
-        ..Collection::default()
-    }
+    let saw = (0..64).map(|n| ((n * 1000) - 32_000) as i16).collect();
+    one_instrument(looped(22_050, saw, 0, 64, LoopKind::Forward))
 }
 
 /// The download buffers of `collection` (DX8 INSTRUMENT2 form), ids from `first_id`.
@@ -316,15 +280,7 @@ impl Filter {
     /// factory, QI, Init, GetDescription, NewStream ×2, QI sink, PORTPARAMETERS, SetState RUN ×2,
     /// SyncToMaster(start). On failure everything created so far is released.
     pub fn open(arm: &impl Arm, setup: Setup) -> Result<Filter, StepFailed> {
-        let mut filter = Filter {
-            harness: empty_harness(setup.pool),
-            setup,
-            position: 0,
-            handles: Vec::new(),
-            buffer: vec![0; 4096 * 8],
-            peak: 0.0,
-            non_finite: 0,
-        };
+        let mut filter = Filter::unopened(setup);
         filter.bring_up(arm)?;
         Ok(filter)
     }
@@ -335,7 +291,14 @@ impl Filter {
     /// stream (for the time conversions), PORTPARAMETERS, SetState RUN. `setup` must be 48 kHz
     /// stereo float. On failure everything created so far is released.
     pub fn open_hardware(arm: &impl Arm, setup: Setup) -> Result<Filter, StepFailed> {
-        let mut filter = Filter {
+        let mut filter = Filter::unopened(setup);
+        filter.bring_up_hardware(arm)?;
+        Ok(filter)
+    }
+
+    /// A filter with nothing created yet (the harness's port-side objects only).
+    fn unopened(setup: Setup) -> Filter {
+        Filter {
             harness: empty_harness(setup.pool),
             setup,
             position: 0,
@@ -343,9 +306,7 @@ impl Filter {
             buffer: vec![0; 4096 * 8],
             peak: 0.0,
             non_finite: 0,
-        };
-        filter.bring_up_hardware(arm)?;
-        Ok(filter)
+        }
     }
 
     fn bring_up_hardware(&mut self, arm: &impl Arm) -> Result<(), StepFailed> {
@@ -357,34 +318,8 @@ impl Filter {
             status,
         })?;
         harness.hardware = hardware;
-        let unknown = unknown.as_ptr();
-        // SAFETY: a live miniport with the adapter's reference.
-        let (status, miniport) = arm.call(|| unsafe { query_interface(unknown, &IID_IMiniportDMus) });
-        // SAFETY: the adapter's reference.
-        arm.call(|| unsafe { release(unknown) });
-        step("QueryInterface(IMiniportDMus)", status)?;
-        harness.miniport = miniport.cast();
-        arm.call(|| harness.init()).map_err(|failed| StepFailed {
-            step: "Init",
-            status: failed.status,
-        })?;
-        arm.call(|| harness.describe()).map_err(|_| StepFailed {
-            step: "GetDescription",
-            status: STATUS_INVALID_PARAMETER,
-        })?;
-        let mut music = portcls_host::harness::music_format();
-        // SAFETY: valid format, live port-side objects.
-        let (status, midi, _) = arm.call(|| unsafe {
-            harness.new_stream_raw(
-                0,
-                DMUS_STREAM_MIDI_RENDER,
-                &mut music,
-                harness.allocator.cast(),
-                harness.clock.cast(),
-            )
-        });
-        step("NewStream(MIDI)", status)?;
-        harness.midi = midi;
+        self.bring_up_midi(arm, unknown.as_ptr().cast())?;
+        let harness = &mut self.harness;
         arm.call(|| harness.use_midi_stream_as_sink())
             .map_err(|failed| StepFailed {
                 step: "QueryInterface(ISynthSinkDMus)",
@@ -420,14 +355,10 @@ impl Filter {
         Ok(())
     }
 
-    fn bring_up(&mut self, arm: &impl Arm) -> Result<(), StepFailed> {
+    /// The port's side of a new miniport, in both modes: QueryInterface for `IMiniportDMus` (then
+    /// the adapter's reference on `unknown` is dropped), Init, GetDescription, NewStream(MIDI).
+    fn bring_up_midi(&mut self, arm: &impl Arm, unknown: *mut c_void) -> Result<(), StepFailed> {
         let harness = &mut self.harness;
-        let mut unknown: *mut c_void = null_mut();
-        let status = arm.call(|| {
-            // SAFETY: `unknown` is writable.
-            unsafe { miniport::create_miniport(HostPlatform, &mut unknown) }
-        });
-        step("create_miniport", status)?;
         // SAFETY: a live miniport with the adapter's reference.
         let (status, miniport) = arm.call(|| unsafe { query_interface(unknown, &IID_IMiniportDMus) });
         // SAFETY: the adapter's reference.
@@ -455,6 +386,18 @@ impl Filter {
         });
         step("NewStream(MIDI)", status)?;
         harness.midi = midi;
+        Ok(())
+    }
+
+    fn bring_up(&mut self, arm: &impl Arm) -> Result<(), StepFailed> {
+        let mut unknown: *mut c_void = null_mut();
+        let status = arm.call(|| {
+            // SAFETY: `unknown` is writable.
+            unsafe { miniport::create_miniport(HostPlatform, &mut unknown) }
+        });
+        step("create_miniport", status)?;
+        self.bring_up_midi(arm, unknown)?;
+        let harness = &mut self.harness;
         let mut ks: KSDATAFORMAT_WAVEFORMATEX =
             wave_format(self.setup.rate, self.setup.channels, self.setup.format);
         // SAFETY: a valid KSDATAFORMAT_WAVEFORMATEX.

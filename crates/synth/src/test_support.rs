@@ -84,6 +84,17 @@ pub fn looped(sample_rate: u32, data: Vec<i16>, start: u32, length: u32, kind: L
     }
 }
 
+/// A collection of one instrument (bank 0 program 0, one region over every key and velocity, no
+/// articulation: the DLS2 defaults) playing `wave`: the smallest downloadable collection, for the
+/// host stand-ins' tests.
+pub fn one_instrument(wave: Wave) -> dls::model::Collection {
+    dls::model::Collection {
+        instruments: vec![instrument(Patch::default(), vec![region(0)], Vec::new())],
+        waves: vec![wave],
+        ..dls::model::Collection::default()
+    }
+}
+
 /// A region over all keys and velocities playing `wave`.
 pub fn region(wave: u32) -> Region {
     Region {

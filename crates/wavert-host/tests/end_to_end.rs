@@ -15,12 +15,12 @@
     missing_docs
 )]
 
-use dls::model::{Collection, Instrument, Loop, LoopKind, Patch, Range, Region, SampleInfo, Wave, WaveLink};
+use dls::model::{Collection, LoopKind};
 use miniport::{Irql, SynthMode};
 use portcls_host::unpack::{MidiEvent, to_kernel_events};
 use portcls_host::{HostPort, PortConfig, raise_irql};
 use portcls_sys::STATUS_SUCCESS;
-use synth::test_support::channel;
+use synth::test_support::{channel, looped, one_instrument};
 use wavert::PumpConfig;
 use wavert::format::SampleFormat;
 use wavert_host::WaveRtHost;
@@ -30,45 +30,7 @@ use wavert_host::session::{self, Reader, Schedule};
 /// One instrument on every key whose wave is `data` at 48 kHz, looped whole, unity key 60.
 fn collection(data: Vec<i16>) -> Collection {
     let length = data.len() as u32;
-    let wave = Wave {
-        sample_rate: 48_000,
-        data,
-        sample: Some(SampleInfo {
-            unity_note: 60,
-            sample_loop: Some(Loop {
-                kind: LoopKind::Forward,
-                start: 0,
-                length,
-            }),
-            ..SampleInfo::default()
-        }),
-        name: Some("test".into()),
-        copyright: None,
-    };
-    let instrument = Instrument {
-        patch: Patch::default(),
-        gm_instrument: false,
-        name: Some("test".into()),
-        regions: vec![Region {
-            keys: Range::FULL,
-            velocities: Range::FULL,
-            key_group: 0,
-            self_non_exclusive: false,
-            wave_link: WaveLink {
-                wave: 0,
-                ..WaveLink::default()
-            },
-            sample: None,
-            articulation: None,
-        }],
-        articulation: None,
-        copyright: None,
-    };
-    Collection {
-        instruments: vec![instrument],
-        waves: vec![wave],
-        ..Collection::default()
-    }
+    one_instrument(looped(48_000, data, 0, length, LoopKind::Forward))
 }
 
 fn midi(time: i64, bytes: [u8; 3]) -> MidiEvent {

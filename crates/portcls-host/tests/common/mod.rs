@@ -1,53 +1,16 @@
 //! Shared helpers of the host-port tests.
 #![allow(dead_code, clippy::all, missing_docs)]
 
-use dls::model::{Collection, Instrument, Loop, LoopKind, Patch, Range, Region, SampleInfo, Wave, WaveLink};
+use dls::model::{Collection, Loop, LoopKind, SampleInfo, Wave};
 use miniport::SynthMode;
 use portcls_host::{HostPort, PortConfig, SampleFormat};
+use synth::test_support::{looped, one_instrument};
 use synth::{Download, Engine};
 
 /// A collection with one instrument (bank 0 program 0, every key) whose wave is a looped constant
 /// (DC) at `level`: a note's onset is its first non-zero output sample.
 pub fn dc_collection(level: i16) -> Collection {
-    let wave = Wave {
-        sample_rate: 48_000,
-        data: vec![level; 4_800],
-        sample: Some(SampleInfo {
-            unity_note: 60,
-            sample_loop: Some(Loop {
-                kind: LoopKind::Forward,
-                start: 0,
-                length: 4_800,
-            }),
-            ..SampleInfo::default()
-        }),
-        name: Some("dc".into()),
-        copyright: None,
-    };
-    let instrument = Instrument {
-        patch: Patch::default(),
-        gm_instrument: false,
-        name: Some("dc".into()),
-        regions: vec![Region {
-            keys: Range::FULL,
-            velocities: Range::FULL,
-            key_group: 0,
-            self_non_exclusive: false,
-            wave_link: WaveLink {
-                wave: 0,
-                ..WaveLink::default()
-            },
-            sample: None,
-            articulation: None,
-        }],
-        articulation: None,
-        copyright: None,
-    };
-    Collection {
-        instruments: vec![instrument],
-        waves: vec![wave],
-        ..Collection::default()
-    }
+    one_instrument(looped(48_000, vec![level; 4_800], 0, 4_800, LoopKind::Forward))
 }
 
 /// A collection whose wave is a looped 440 Hz sine (100 frames per cycle at 44 kHz, unity 69).
