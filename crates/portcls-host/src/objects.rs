@@ -153,12 +153,13 @@ unsafe extern "system" fn port_init(
 ) -> NTSTATUS {
     STATUS_SUCCESS
 }
-/// `IPort::GetDeviceProperty`: `STATUS_NOT_IMPLEMENTED`. PASSIVE_LEVEL.
+/// `IPort::GetDeviceProperty` of any host port (`I`: the port interface): `STATUS_NOT_IMPLEMENTED`.
+/// PASSIVE_LEVEL.
 ///
 /// # Safety
 /// None: no argument is used.
-unsafe extern "system" fn port_get_device_property(
-    _this: *mut IPortDMus,
+pub unsafe extern "system" fn port_get_device_property<I>(
+    _this: *mut I,
     _property: DEVICE_REGISTRY_PROPERTY,
     _length: ULONG,
     _buffer: PVOID,
@@ -166,13 +167,14 @@ unsafe extern "system" fn port_get_device_property(
 ) -> NTSTATUS {
     STATUS_NOT_IMPLEMENTED
 }
-/// `IPort::NewRegistryKey`: `STATUS_NOT_IMPLEMENTED`. PASSIVE_LEVEL.
+/// `IPort::NewRegistryKey` of any host port (`I`: the port interface): `STATUS_NOT_IMPLEMENTED`.
+/// PASSIVE_LEVEL.
 ///
 /// # Safety
 /// None: no argument is used.
 #[allow(clippy::too_many_arguments)]
-unsafe extern "system" fn port_new_registry_key(
-    _this: *mut IPortDMus,
+pub unsafe extern "system" fn port_new_registry_key<I>(
+    _this: *mut I,
     _out: *mut PREGISTRYKEY,
     _outer: PUNKNOWN,
     _kind: ULONG,

@@ -7,14 +7,15 @@
 //! freed by the host; the tests check that the miniports gave back every reference they took.
 
 use miniport::platform::Irql;
-use portcls_host::objects::{HostObject, add_ref, query_interface, release};
+use portcls_host::objects::{
+    HostObject, add_ref, port_get_device_property, port_new_registry_key, query_interface, release,
+};
 use portcls_host::platform::current_irql;
 use portcls_sys::{
-    ACCESS_MASK, DEVICE_REGISTRY_PROPERTY, GUID, IID_IPort, IID_IPortTopology, IID_IPortWaveRT,
-    IID_IPortWaveRTStream, IID_IUnknown, IPort, IPortVtbl, IPortWaveRTStream, IPortWaveRTStreamVtbl,
-    MEMORY_CACHING_TYPE, MmCached, NTSTATUS, PDEVICE_OBJECT, PHYSICAL_ADDRESS, PIRP, PMDL,
-    POBJECT_ATTRIBUTES, PREGISTRYKEY, PRESOURCELIST, PULONG, PUNKNOWN, PVOID, SIZE_T, STATUS_NOT_IMPLEMENTED,
-    ULONG,
+    GUID, IID_IPort, IID_IPortTopology, IID_IPortWaveRT, IID_IPortWaveRTStream, IID_IUnknown, IPort,
+    IPortVtbl, IPortWaveRTStream, IPortWaveRTStreamVtbl, MEMORY_CACHING_TYPE, MmCached, NTSTATUS,
+    PDEVICE_OBJECT, PHYSICAL_ADDRESS, PIRP, PMDL, PRESOURCELIST, PUNKNOWN, PVOID, SIZE_T,
+    STATUS_NOT_IMPLEMENTED, ULONG,
 };
 use std::alloc::{Layout, alloc, dealloc};
 use std::collections::HashMap;
@@ -52,34 +53,6 @@ unsafe extern "system" fn port_init(
     _miniport: PUNKNOWN,
     _adapter: PUNKNOWN,
     _resources: PRESOURCELIST,
-) -> NTSTATUS {
-    STATUS_NOT_IMPLEMENTED
-}
-
-/// # Safety
-/// None: no argument is used.
-unsafe extern "system" fn port_get_device_property(
-    _this: *mut IPort,
-    _property: DEVICE_REGISTRY_PROPERTY,
-    _length: ULONG,
-    _buffer: PVOID,
-    _result: PULONG,
-) -> NTSTATUS {
-    STATUS_NOT_IMPLEMENTED
-}
-
-/// # Safety
-/// None: no argument is used.
-#[allow(clippy::too_many_arguments)]
-unsafe extern "system" fn port_new_registry_key(
-    _this: *mut IPort,
-    _out: *mut PREGISTRYKEY,
-    _outer: PUNKNOWN,
-    _kind: ULONG,
-    _access: ACCESS_MASK,
-    _attributes: POBJECT_ATTRIBUTES,
-    _options: ULONG,
-    _disposition: PULONG,
 ) -> NTSTATUS {
     STATUS_NOT_IMPLEMENTED
 }
