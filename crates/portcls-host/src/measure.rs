@@ -1,10 +1,11 @@
 //! Audio measurements: the frequency of the strongest partial by FFT (Hann window, radix-2,
-//! refined by a golden-section search of the windowed DTFT) and cents.
+//! refined by a golden-section search of the windowed DTFT) and cents; the FFT itself also draws
+//! the CLI's spectrogram.
 
 use std::f64::consts::PI;
 
 /// In-place iterative radix-2 FFT of `re`/`im` (length a power of two).
-fn fft(re: &mut [f64], im: &mut [f64]) {
+pub fn fft(re: &mut [f64], im: &mut [f64]) {
     let n = re.len();
     let mut j = 0;
     for i in 1..n {
@@ -96,6 +97,25 @@ pub fn cents(measured: f64, expected: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fft_finds_a_sine_in_its_bin() {
+        let n = 64;
+        let mut re: Vec<f64> = (0..n)
+            .map(|i| (2.0 * PI * 5.0 * i as f64 / n as f64).sin())
+            .collect();
+        let mut im = vec![0.0; n];
+        fft(&mut re, &mut im);
+        let magnitudes: Vec<f64> = re.iter().zip(&im).map(|(r, i)| (r * r + i * i).sqrt()).collect();
+        let peak = magnitudes[..n / 2]
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap()
+            .0;
+        assert_eq!(peak, 5);
+        assert!((magnitudes[5] - n as f64 / 2.0).abs() < 1e-3);
+    }
 
     #[test]
     fn finds_a_sine_within_a_hundredth_of_a_cent() {

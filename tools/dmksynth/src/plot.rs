@@ -5,45 +5,12 @@ use std::path::Path;
 
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
+use portcls_host::measure::fft;
 
 const WIDTH: u32 = 1_200;
 const WAVE_HEIGHT: u32 = 200;
 const SPECTRUM_HEIGHT: u32 = 300;
 const FFT_SIZE: usize = 1_024;
-
-/// In-place radix-2 FFT of `re`/`im` (length a power of two).
-fn fft(re: &mut [f32], im: &mut [f32]) {
-    let n = re.len();
-    let mut j = 0;
-    for i in 1..n {
-        let mut bit = n >> 1;
-        while j & bit != 0 {
-            j ^= bit;
-            bit >>= 1;
-        }
-        j |= bit;
-        if i < j {
-            re.swap(i, j);
-            im.swap(i, j);
-        }
-    }
-    let mut length = 2;
-    while length <= n {
-        let angle = -std::f32::consts::TAU / length as f32;
-        for start in (0..n).step_by(length) {
-            for k in 0..length / 2 {
-                let (sin, cos) = (angle * k as f32).sin_cos();
-                let (a, b) = (start + k, start + k + length / 2);
-                let (tr, ti) = (re[b] * cos - im[b] * sin, re[b] * sin + im[b] * cos);
-                re[b] = re[a] - tr;
-                im[b] = im[a] - ti;
-                re[a] += tr;
-                im[a] += ti;
-            }
-        }
-        length <<= 1;
-    }
-}
 
 /// A colour for a level in 0..1 (dark blue → red → yellow → white).
 fn heat(level: f32) -> RGBColor {
@@ -108,20 +75,21 @@ pub(crate) fn draw(path: &Path, samples: &[f32], rate: u32) -> Result<()> {
         .map(|hz| ((1.0 - (hz / low_hz).ln() / (nyquist / low_hz).ln()) * rows as f32).round() as usize)
         .collect();
     let hop = (samples.len() as f64 / f64::from(WIDTH)).max(1.0);
-    let mut re = vec![0.0_f32; FFT_SIZE];
-    let mut im = vec![0.0_f32; FFT_SIZE];
+    let mut re = vec![0.0_f64; FFT_SIZE];
+    let mut im = vec![0.0_f64; FFT_SIZE];
     for column in 0..WIDTH as usize {
         let start = (column as f64 * hop) as usize;
         if start >= samples.len() {
             break;
         }
         for i in 0..FFT_SIZE {
-            re[i] = samples.get(start + i).copied().unwrap_or(0.0) * window[i];
+            re[i] = f64::from(samples.get(start + i).copied().unwrap_or(0.0) * window[i]);
             im[i] = 0.0;
         }
         fft(&mut re, &mut im);
         for (row, bin) in row_bins.iter().enumerate() {
-            let magnitude = (re[*bin] * re[*bin] + im[*bin] * im[*bin]).sqrt() / (FFT_SIZE as f32 / 4.0);
+            let magnitude =
+                (re[*bin] * re[*bin] + im[*bin] * im[*bin]).sqrt() as f32 / (FFT_SIZE as f32 / 4.0);
             let db = 20.0 * magnitude.max(1.0e-7).log10();
             let colour = if grid_rows.contains(&row) {
                 RGBColor(90, 90, 90)
@@ -135,28 +103,4 @@ pub(crate) fn draw(path: &Path, samples: &[f32], rate: u32) -> Result<()> {
     }
     root.present().map_err(|error| anyhow!("{error}"))?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fft;
-
-    #[test]
-    fn fft_finds_a_sine_in_its_bin() {
-        let n = 64;
-        let mut re: Vec<f32> = (0..n)
-            .map(|i| (std::f32::consts::TAU * 5.0 * i as f32 / n as f32).sin())
-            .collect();
-        let mut im = vec![0.0; n];
-        fft(&mut re, &mut im);
-        let magnitudes: Vec<f32> = re.iter().zip(&im).map(|(r, i)| (r * r + i * i).sqrt()).collect();
-        let peak = magnitudes[..n / 2]
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap()
-            .0;
-        assert_eq!(peak, 5);
-        assert!((magnitudes[5] - n as f32 / 2.0).abs() < 1e-3);
-    }
 }
