@@ -1,6 +1,6 @@
 /* Peer measurement: FluidSynth rendering a MIDI file as fast as it can, single core.
  *
- * Build and run (bench/compare_engines.sh does both):
+ * Build and run (bench/compare_dense.sh does both):
  *   cc -O2 bench/fsbench.c $(pkg-config --cflags --libs fluidsynth) -o fsbench
  *   ./fsbench BANK.sf2 SONG.mid [--fx] [--interp 1|4|7]
  *
