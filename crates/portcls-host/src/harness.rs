@@ -180,6 +180,15 @@ pub struct Harness {
     pub hardware: Option<HardwareSynth<HostPlatform>>,
 }
 
+// SAFETY: a shared `&Harness` only reads the pointers above and calls through them, and every
+// object they point to may be called from any thread at once: the miniport, its streams and
+// their property handlers by PortCls's contract, which the tests mirror (`PutMessage` from the
+// sequencer's DPC, `Render` from the sink thread, property requests from user threads; the
+// miniport keeps its engine behind a mutex and its queues behind spin locks), and the port-side
+// objects by construction (the allocator's pool behind a spin lock, the clock and every counter
+// atomic). Changing the harness's own fields takes `&mut Harness`.
+unsafe impl Sync for Harness {}
+
 impl Harness {
     /// Creates the miniport through the factory, as StartDevice does, and hands it to the port
     /// (QI for IMiniportDMus, release the adapter's reference). Also creates the port-side

@@ -881,21 +881,16 @@ fn a_full_pending_queue_is_counted_logged_and_every_event_still_returns() {
     assert!(stats.LostNotes >= overflow, "{stats:?}");
 }
 
-struct Shared(*const Harness);
-unsafe impl Send for Shared {}
-unsafe impl Sync for Shared {}
-
 /// The port's sequencer DPC (PutMessage) and its sink thread (Render) run at once on two threads:
 /// no deadlock, no lost event, no allocation at DISPATCH_LEVEL.
 #[test]
 fn put_message_and_render_run_concurrently() {
     let harness = ready();
     let before = platform::dispatch_allocations();
-    let shared = Shared(&harness);
     std::thread::scope(|scope| {
-        let sequencer = &shared;
+        let shared = &harness;
         scope.spawn(move || {
-            let harness = unsafe { &*sequencer.0 };
+            let harness = shared;
             for k in 0..if cfg!(miri) { 30i64 } else { 300 } {
                 let key = (k % 64) as u8 + 30;
                 send(
@@ -907,9 +902,8 @@ fn put_message_and_render_run_concurrently() {
                 );
             }
         });
-        let sink = &shared;
         scope.spawn(move || {
-            let harness = unsafe { &*sink.0 };
+            let harness = shared;
             let mut position = 0;
             for _ in 0..if cfg!(miri) { 2 } else { 20 } {
                 render(harness, &mut position, 10);

@@ -12,15 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 #[global_allocator]
 static ALLOCATOR: GuardedAllocator = GuardedAllocator;
 
-struct Shared(*const Filter);
-// SAFETY: the miniport's objects are callable from any thread by contract; the filter outlives
-// the scoped threads.
-unsafe impl Send for Shared {}
-unsafe impl Sync for Shared {}
-
 /// Renders 16-frame blocks until `stop`; counts blocks that are entirely silent.
-fn render_loop(shared: &Shared, stop: &AtomicBool, renders: &AtomicU64, silent: &AtomicU64) {
-    let filter = unsafe { &*shared.0 };
+fn render_loop(filter: &Filter, stop: &AtomicBool, renders: &AtomicU64, silent: &AtomicU64) {
     let harness = &filter.harness;
     let block_align = 2 * SampleFormat::F32.bytes();
     let frames = 16u32;
@@ -55,10 +48,9 @@ fn growing_the_bank_never_silences_a_concurrent_render_nor_loses_a_download() {
     let stop = AtomicBool::new(false);
     let renders = AtomicU64::new(0);
     let silent = AtomicU64::new(0);
-    let shared = Shared(&filter);
     let mut handles = Vec::new();
     std::thread::scope(|scope| {
-        scope.spawn(|| render_loop(&shared, &stop, &renders, &silent));
+        scope.spawn(|| render_loop(&filter, &stop, &renders, &silent));
         // 600 more waves and instruments (other programs): the bank's 64-slot tables grow 9 times.
         let mut collection = tiny_collection();
         for k in 0..600u32 {

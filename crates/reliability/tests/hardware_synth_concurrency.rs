@@ -22,18 +22,6 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: GuardedAllocator = GuardedAllocator;
 
-struct Shared(*const Filter);
-// SAFETY: the miniport's objects, the port's allocator and clock are callable from any thread by
-// contract; the filter outlives the scoped threads.
-unsafe impl Send for Shared {}
-unsafe impl Sync for Shared {}
-
-impl Shared {
-    fn filter(&self) -> &Filter {
-        unsafe { &*self.0 }
-    }
-}
-
 const GROUPS: u32 = 2;
 
 #[test]
@@ -62,11 +50,10 @@ fn put_message_render_into_and_property_handlers_race_safely() {
         AtomicU64::new(0),
     );
     let frames_done = AtomicU64::new(0);
-    let shared = Shared(&filter);
     std::thread::scope(|scope| {
         // The render thread: 2 ms ± 1 ms ticks of master time, 5 ms lead.
         scope.spawn(|| {
-            let filter = shared.filter();
+            let filter = &filter;
             let synth = filter.harness.hardware.as_ref().unwrap();
             let mut rng = Rng::new(3);
             let mut time = 0i64;
@@ -96,7 +83,7 @@ fn put_message_render_into_and_property_handlers_race_safely() {
         });
         // The port's sequencer DPC.
         scope.spawn(|| {
-            let filter = shared.filter();
+            let filter = &filter;
             let mut rng = Rng::new(5);
             while !stop.load(Ordering::Relaxed) {
                 let now = filter.harness.clock().get();
@@ -117,7 +104,7 @@ fn put_message_render_into_and_property_handlers_race_safely() {
         });
         // An application: downloads, unloads, volume, a second MIDI stream coming and going.
         scope.spawn(|| {
-            let filter = shared.filter();
+            let filter = &filter;
             let harness = &filter.harness;
             let mut rng = Rng::new(9);
             let mut handles = Vec::new();

@@ -28,21 +28,6 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: GuardedAllocator = GuardedAllocator;
 
-/// The filter's COM pointers, shared by the threads (the objects are thread-safe by contract).
-struct Shared(*const Filter);
-// SAFETY: the miniport's objects, the port's allocator and clock are called from any thread by
-// contract (spin locks and atomics inside); the `Filter` outlives every thread (scoped threads).
-unsafe impl Send for Shared {}
-// SAFETY: as above.
-unsafe impl Sync for Shared {}
-
-impl Shared {
-    fn filter(&self) -> &Filter {
-        // SAFETY: the filter outlives the scope in which the threads run.
-        unsafe { &*self.0 }
-    }
-}
-
 #[derive(Default)]
 struct Progress {
     dpc: AtomicU64,
@@ -63,8 +48,7 @@ const RATE: u32 = 48_000;
 const PERIOD: u32 = 480;
 const GROUPS: u32 = 4;
 
-fn dpc_thread(shared: &Shared, progress: &Progress, stop: &AtomicBool, seed: u64) {
-    let filter = shared.filter();
+fn dpc_thread(filter: &Filter, progress: &Progress, stop: &AtomicBool, seed: u64) {
     let mut rng = Rng::new(seed);
     while !stop.load(Ordering::Relaxed) {
         let now = filter.harness.clock().get();
@@ -95,9 +79,8 @@ fn dpc_thread(shared: &Shared, progress: &Progress, stop: &AtomicBool, seed: u64
     }
 }
 
-fn sink_thread(shared: &Shared, progress: &Progress, stop: &AtomicBool) -> Vec<u32> {
+fn sink_thread(filter: &Filter, progress: &Progress, stop: &AtomicBool) -> Vec<u32> {
     let mut times = Vec::with_capacity(1 << 16);
-    let filter = shared.filter();
     let harness = &filter.harness;
     let block_align = 2 * SampleFormat::F32.bytes();
     let mut buffer = vec![0u8; PERIOD as usize * block_align];
@@ -133,8 +116,7 @@ fn sink_thread(shared: &Shared, progress: &Progress, stop: &AtomicBool) -> Vec<u
     times
 }
 
-fn user_thread(shared: &Shared, progress: &Progress, stop: &AtomicBool, seed: u64) {
-    let filter = shared.filter();
+fn user_thread(filter: &Filter, progress: &Progress, stop: &AtomicBool, seed: u64) {
     let harness = &filter.harness;
     let mut rng = Rng::new(seed);
     let mut handles: Vec<usize> = Vec::new();
@@ -279,13 +261,12 @@ fn main() {
         .expect("download");
     let progress = Progress::default();
     let stop = AtomicBool::new(false);
-    let shared = Shared(&filter);
     let started = Instant::now();
     let mut deadlock = None;
     let mut times = std::thread::scope(|scope| {
-        scope.spawn(|| dpc_thread(&shared, &progress, &stop, seed));
-        let sink = scope.spawn(|| sink_thread(&shared, &progress, &stop));
-        scope.spawn(|| user_thread(&shared, &progress, &stop, seed ^ 0xABCD));
+        scope.spawn(|| dpc_thread(&filter, &progress, &stop, seed));
+        let sink = scope.spawn(|| sink_thread(&filter, &progress, &stop));
+        scope.spawn(|| user_thread(&filter, &progress, &stop, seed ^ 0xABCD));
         let mut last = (0, 0, 0);
         let mut last_change = Instant::now();
         while started.elapsed() < Duration::from_secs(seconds) {
