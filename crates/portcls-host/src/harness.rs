@@ -11,10 +11,10 @@ use portcls_sys::{
     KSDATAFORMAT_SPECIFIER_WAVEFORMATEX, KSDATAFORMAT_SUBTYPE_DIRECTMUSIC, KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
     KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_TYPE_AUDIO, KSDATAFORMAT_TYPE_MUSIC, KSDATAFORMAT_WAVEFORMATEX,
     KSDATARANGE_MUSIC, KSNODETYPE_SYNTHESIZER, KSPIN_COMMUNICATION_SINK, KSPIN_COMMUNICATION_SOURCE,
-    KSPIN_DATAFLOW_IN, KSPIN_DATAFLOW_OUT, KSPROPERTY_TYPE_TOPOLOGY, KSSTATE, NTSTATUS, NonPagedPool,
-    PCFILTER_DESCRIPTOR, PCFILTER_NODE, PCPROPERTY_ITEM, PCPROPERTY_REQUEST, PDMUS_KERNEL_EVENT, PMXF,
-    PSERVICEGROUP, PUNKNOWN, STATUS_NOT_FOUND, STATUS_SUCCESS, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM,
-    WAVEFORMATEX, nt_success,
+    KSPIN_DATAFLOW_IN, KSPIN_DATAFLOW_OUT, KSPROPERTY_SYNTH_DLS_UNLOAD, KSPROPERTY_TYPE_SET,
+    KSPROPERTY_TYPE_TOPOLOGY, KSPROPSETID_Synth_Dls, KSSTATE, NTSTATUS, NonPagedPool, PCFILTER_DESCRIPTOR,
+    PCFILTER_NODE, PCPROPERTY_ITEM, PCPROPERTY_REQUEST, PDMUS_KERNEL_EVENT, PMXF, PSERVICEGROUP, PUNKNOWN,
+    STATUS_NOT_FOUND, STATUS_SUCCESS, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, WAVEFORMATEX, nt_success,
 };
 use std::ffi::c_void;
 use std::mem::size_of;
@@ -476,6 +476,21 @@ impl Harness {
         value: &mut [u8],
     ) -> (NTSTATUS, u32) {
         self.property_sized(target, set, id, verb, instance, value, value.len() as u32)
+    }
+
+    /// `KSPROPERTY_SYNTH_DLS_UNLOAD` (SET) of download `handle` on the MIDI stream, the value the
+    /// pointer-sized handle as dmusic.dll sends it. Returns the NTSTATUS.
+    pub fn unload(&self, handle: usize) -> NTSTATUS {
+        let mut value = handle.to_le_bytes();
+        let (status, _) = self.property(
+            Target::MidiStream,
+            &KSPROPSETID_Synth_Dls,
+            KSPROPERTY_SYNTH_DLS_UNLOAD,
+            KSPROPERTY_TYPE_SET,
+            &[],
+            &mut value,
+        );
+        status
     }
 
     /// As [`Harness::property`] with an explicit `ValueSize` (which may be smaller than the buffer).

@@ -35,10 +35,10 @@ pub use platform::{GuardedAllocator, HostMutex, HostPlatform, HostSpinLock, curr
 use dls::model::Collection;
 use miniport::properties::{KSPROPERTY_DMKSYNTH_INTERPOLATION, KSPROPSETID_DMKSYNTH};
 use portcls_sys::{
-    GUID_DMUS_PROP_INSTRUMENT2, KSPROPERTY_SYNTH_DLS_DOWNLOAD, KSPROPERTY_SYNTH_DLS_UNLOAD,
-    KSPROPERTY_SYNTH_PORTPARAMETERS, KSPROPERTY_SYNTH_RUNNINGSTATS, KSPROPERTY_TYPE_GET, KSPROPERTY_TYPE_SET,
-    KSPROPSETID_Synth, KSPROPSETID_Synth_Dls, KSSTATE_RUN, KSSTATE_STOP, NTSTATUS, STATUS_NOT_ALL_ASSIGNED,
-    SYNTH_BUFFER, SYNTH_EFFECT_CHORUS, SYNTH_EFFECT_REVERB, SYNTH_PORTPARAMS, SYNTH_PORTPARAMS_AUDIOCHANNELS,
+    GUID_DMUS_PROP_INSTRUMENT2, KSPROPERTY_SYNTH_DLS_DOWNLOAD, KSPROPERTY_SYNTH_PORTPARAMETERS,
+    KSPROPERTY_SYNTH_RUNNINGSTATS, KSPROPERTY_TYPE_GET, KSPROPERTY_TYPE_SET, KSPROPSETID_Synth,
+    KSPROPSETID_Synth_Dls, KSSTATE_RUN, KSSTATE_STOP, NTSTATUS, STATUS_NOT_ALL_ASSIGNED, SYNTH_BUFFER,
+    SYNTH_EFFECT_CHORUS, SYNTH_EFFECT_REVERB, SYNTH_PORTPARAMS, SYNTH_PORTPARAMS_AUDIOCHANNELS,
     SYNTH_PORTPARAMS_CHANNELGROUPS, SYNTH_PORTPARAMS_EFFECTS, SYNTH_PORTPARAMS_SAMPLERATE,
     SYNTH_PORTPARAMS_VOICES, SYNTH_STATS, SYNTHDOWNLOAD, nt_success,
 };
@@ -448,15 +448,7 @@ impl HostPort {
     /// `KSPROPERTY_SYNTH_DLS_UNLOAD` of one handle [`HostPort::download`] returned (it is then
     /// not unloaded again at close). Returns the NTSTATUS.
     pub fn unload(&mut self, handle: usize) -> NTSTATUS {
-        let mut value = handle.to_le_bytes();
-        let (status, _) = self.harness.property(
-            Target::MidiStream,
-            &KSPROPSETID_Synth_Dls,
-            KSPROPERTY_SYNTH_DLS_UNLOAD,
-            KSPROPERTY_TYPE_SET,
-            &[],
-            &mut value,
-        );
+        let status = self.harness.unload(handle);
         if nt_success(status) {
             self.handles.retain(|&kept| kept != handle);
         }
@@ -678,16 +670,7 @@ impl HostPort {
             ..Accounting::default()
         };
         for handle in std::mem::take(&mut self.handles).into_iter().rev() {
-            let mut value = handle.to_le_bytes();
-            let (status, _) = self.harness.property(
-                Target::MidiStream,
-                &KSPROPSETID_Synth_Dls,
-                KSPROPERTY_SYNTH_DLS_UNLOAD,
-                KSPROPERTY_TYPE_SET,
-                &[],
-                &mut value,
-            );
-            if nt_success(status) {
+            if nt_success(self.harness.unload(handle)) {
                 accounting.unloaded += 1;
             } else {
                 accounting.unload_failures += 1;

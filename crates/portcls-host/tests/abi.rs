@@ -648,16 +648,11 @@ fn downloads_refuse_garbage_and_unload_refuses_bogus_handles() {
         assert_eq!(size, 0);
     }
     for handle in [0usize, 12_345, usize::MAX, 0xFFFF_FFFF_0000_0001] {
-        let mut value = handle.to_le_bytes();
-        let (status, _) = harness.property(
-            Target::MidiStream,
-            &KSPROPSETID_Synth_Dls,
-            KSPROPERTY_SYNTH_DLS_UNLOAD,
-            KSPROPERTY_TYPE_SET,
-            &[],
-            &mut value,
+        assert_eq!(
+            harness.unload(handle),
+            STATUS_INVALID_HANDLE,
+            "handle {handle:#x}"
         );
-        assert_eq!(status, STATUS_INVALID_HANDLE, "handle {handle:#x}");
     }
 }
 
@@ -719,30 +714,12 @@ fn unloading_a_sounding_wave_is_safe() {
     send(&harness, &[note(1, &[0x90, 60, 127])]);
     let mut position = 0;
     assert!(render(&harness, &mut position, 2).iter().any(|s| *s != 0));
-    for handle in handles.iter().rev() {
-        let mut value = handle.to_le_bytes();
-        let (status, _) = harness.property(
-            Target::MidiStream,
-            &KSPROPSETID_Synth_Dls,
-            KSPROPERTY_SYNTH_DLS_UNLOAD,
-            KSPROPERTY_TYPE_SET,
-            &[],
-            &mut value,
-        );
-        assert_eq!(status, STATUS_SUCCESS);
+    for &handle in handles.iter().rev() {
+        assert_eq!(harness.unload(handle), STATUS_SUCCESS);
     }
     render(&harness, &mut position, 5);
     // Unloading twice is refused.
-    let mut value = handles[0].to_le_bytes();
-    let (status, _) = harness.property(
-        Target::MidiStream,
-        &KSPROPSETID_Synth_Dls,
-        KSPROPERTY_SYNTH_DLS_UNLOAD,
-        KSPROPERTY_TYPE_SET,
-        &[],
-        &mut value,
-    );
-    assert_eq!(status, STATUS_INVALID_HANDLE);
+    assert_eq!(harness.unload(handles[0]), STATUS_INVALID_HANDLE);
 }
 
 #[test]
