@@ -321,18 +321,7 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
     /// `IMiniportWaveRTStreamNotification` (PortCls's test for notification support), keeping
     /// that reference and dropping `NewStream`'s.
     pub fn new_stream(&mut self, pin: u32, capture: bool, format: &[u8]) -> Result<(), Failed> {
-        let mut stream = null_mut();
-        // SAFETY: live miniport; `format` readable for its FormatSize; a live port stream.
-        let status = unsafe {
-            ((*(*self.wave).lpVtbl).NewStream)(
-                self.wave,
-                &mut stream,
-                self.port_stream.cast(),
-                pin,
-                u8::from(capture),
-                format.as_ptr().cast_mut().cast(),
-            )
-        };
+        let (status, stream) = self.new_stream_raw(pin, capture, format);
         if status != STATUS_SUCCESS {
             assert!(stream.is_null(), "a refused NewStream must write NULL");
             return Err(Failed {
