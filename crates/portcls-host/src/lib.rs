@@ -27,6 +27,7 @@ pub mod harness;
 pub mod measure;
 pub mod objects;
 pub mod platform;
+pub mod rng;
 pub mod unpack;
 
 pub use harness::{CallFailed, Harness, SampleFormat, Target};

@@ -26,4 +26,4 @@
 //! See `docs/threat-model.md` for what each check defends.
 
 pub mod drive;
-pub mod rng;
+pub use portcls_host::rng;

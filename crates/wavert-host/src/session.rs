@@ -6,31 +6,10 @@
 
 use crate::host::WaveRtHost;
 use crate::platform::thread_allocations;
+use portcls_host::rng::Rng;
 use portcls_sys::{KSSTATE_ACQUIRE, KSSTATE_PAUSE, KSSTATE_RUN, STATUS_SUCCESS};
 use wavert::format::SampleFormat;
 use wavert::{PumpMode, SharedSynth};
-
-/// Deterministic pseudo-random numbers (xorshift64*).
-#[derive(Clone, Debug)]
-pub struct Rng(pub u64);
-
-impl Rng {
-    /// The next number.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// Uniform in `[-amplitude, amplitude]`.
-    pub fn jitter(&mut self, amplitude: u64) -> i64 {
-        if amplitude == 0 {
-            return 0;
-        }
-        (self.next_u64() % (2 * amplitude + 1)) as i64 - amplitude as i64
-    }
-}
 
 /// How the audio engine learns that data is there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,7 +142,7 @@ pub fn run_with<S: SharedSynth + Send + 'static>(
         tick_frames: vec![0],
         ..Captured::default()
     };
-    let mut rng = Rng(schedule.seed);
+    let mut rng = Rng::from_state(schedule.seed);
     let mut next_tick = schedule.tick;
     let mut next_read = match schedule.reader {
         Reader::Poll { period, .. } => period,

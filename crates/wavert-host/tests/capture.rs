@@ -262,7 +262,7 @@ fn capture_takes_over_from_discard_and_hands_back() {
 /// frames the pump reports skipped; every other frame is right.
 #[test]
 fn random_sessions_account_for_every_stale_frame() {
-    let mut rng = wavert_host::Rng(0xC0FF_EE00_D15C_0DE5);
+    let mut rng = portcls_host::rng::Rng::from_state(0xC0FF_EE00_D15C_0DE5);
     let (mut total_underruns, mut total_skipped) = (0u64, 0u64);
     for session_index in 0..40 {
         let format = if session_index % 2 == 0 {

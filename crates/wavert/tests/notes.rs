@@ -83,7 +83,7 @@ fn notes_sound_at_their_frame_and_pitch_through_the_cyclic_buffer() {
 #[test]
 fn live_midi_latency_is_at_most_the_lead() {
     let synth = cosine_engine();
-    let mut rng = Rng(99);
+    let mut rng = Rng::from_state(99);
     let session = Session::typical(SampleFormat::Float32, 4);
     let lead = u64::from(session.config.lead_frames);
     // Arrivals: at random ticks, a note-on for "now"; remember (arrival position, onset frame).
@@ -96,7 +96,7 @@ fn live_midi_latency_is_at_most_the_lead() {
             engine.schedule(event(at, 0x90, 60, 127)).unwrap();
             engine.schedule(event(at + 2_400, 0x80, 60, 0)).unwrap();
             arrivals.push((position, writer.engine_to_stream(at)));
-            next_note_after = position + 9_600 + rng.next() % 4_800;
+            next_note_after = position + 9_600 + rng.next_u64() % 4_800;
         }
     });
     assert!(arrivals.len() >= 15, "{}", arrivals.len());

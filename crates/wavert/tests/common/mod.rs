@@ -4,6 +4,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub use portcls_host::rng::Rng;
 use synth::Engine;
 use wavert::format::SampleFormat;
 use wavert::{CyclicWriter, INTERRUPT_TIME_HZ, SharedSynth, StreamClock, WriterConfig};
@@ -27,25 +28,6 @@ impl SharedSynth for CounterSynth {
             frame[0] = n;
             frame[1] = -n;
         }
-    }
-}
-
-/// Deterministic pseudo-random numbers (xorshift64*).
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    /// Uniform in [-amplitude, amplitude].
-    pub fn jitter(&mut self, amplitude: u64) -> i64 {
-        if amplitude == 0 {
-            return 0;
-        }
-        (self.next() % (2 * amplitude + 1)) as i64 - amplitude as i64
     }
 }
 
@@ -113,7 +95,7 @@ impl Session {
         synth: &dyn SharedSynth,
         mut before_tick: impl FnMut(u64, &CyclicWriter),
     ) -> Outcome {
-        let mut rng = Rng(self.seed);
+        let mut rng = Rng::from_state(self.seed);
         let mut clock = StreamClock::new(48_000, INTERRUPT_TIME_HZ);
         let start = 5_000_000u64; // RUN at an arbitrary interrupt time
         clock.run(start);
