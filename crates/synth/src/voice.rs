@@ -917,30 +917,7 @@ fn add_ramped_quads_sse2(
 #[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 fn run_linear(data: &[i16], mut position: u64, increment: u64, out: &mut [f32]) -> u64 {
     #[cfg(target_arch = "x86_64")]
-    let out = {
-        // One range proof for the whole run (as in `run_cubic`): positions never wrap and grow,
-        // and the last output's two taps end inside `data`.
-        let last_end = (out.len() as u64)
-            .checked_sub(1)
-            .and_then(|n| increment.checked_mul(n))
-            .and_then(|span| position.checked_add(span))
-            .and_then(|last| usize::try_from(last >> 32).ok())
-            .and_then(|index| index.checked_add(PAD + 2));
-        match last_end {
-            Some(end) if end <= data.len() => {
-                let mut quads = out.chunks_exact_mut(4);
-                for quad in &mut quads {
-                    if let Ok(quad) = <&mut [f32; 4]>::try_from(quad) {
-                        // SAFETY: SSE2 is in the x86_64 baseline; the taps of these four
-                        // outputs are inside `data` by the range proof above.
-                        position = unsafe { linear_quad_sse2(data.as_ptr(), position, increment, quad) };
-                    }
-                }
-                quads.into_remainder()
-            }
-            _ => out,
-        }
-    };
+    let out = proven_quads(data, &mut position, increment, out, PAD + 2, linear_quad_sse2, ());
     for o in out.iter_mut() {
         let at = (position >> 32) as usize + PAD;
         *o = match data.get(at..at + 2) {
@@ -950,6 +927,53 @@ fn run_linear(data: &[i16], mut position: u64, increment: u64, out: &mut [f32]) 
         position = position.wrapping_add(increment);
     }
     position
+}
+
+/// An SSE2 kernel: the four outputs at `position + k·increment` (k < 4) into the array, from
+/// `data` and the kernel's table `T`; returns the position after them.
+///
+/// # Safety
+///
+/// The taps of the four outputs must lie inside the allocation `data` points into.
+#[cfg(target_arch = "x86_64")]
+type QuadKernel<T> = unsafe fn(*const i16, u64, u64, &mut [f32; 4], T) -> u64;
+
+/// The whole quads of a kernel run on x86_64, after one range proof for the whole run: the
+/// positions `position + i·increment` for i < `out.len()` never wrap (checked) and only grow,
+/// so every output's taps start at or before the last output's, whose taps end `taps_end`
+/// frames after its index, inside `data` (checked). Returns the outputs left for the scalar
+/// loop (all of them when the proof fails); `position` moves past the quads.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn proven_quads<'o, T: Copy>(
+    data: &[i16],
+    position: &mut u64,
+    increment: u64,
+    out: &'o mut [f32],
+    taps_end: usize,
+    kernel: QuadKernel<T>,
+    table: T,
+) -> &'o mut [f32] {
+    let last_end = (out.len() as u64)
+        .checked_sub(1)
+        .and_then(|n| increment.checked_mul(n))
+        .and_then(|span| position.checked_add(span))
+        .and_then(|last| usize::try_from(last >> 32).ok())
+        .and_then(|index| index.checked_add(taps_end));
+    match last_end {
+        Some(end) if end <= data.len() => {
+            let mut quads = out.chunks_exact_mut(4);
+            for quad in &mut quads {
+                if let Ok(quad) = <&mut [f32; 4]>::try_from(quad) {
+                    // SAFETY: the taps of these four outputs are inside `data` by the range proof
+                    // above (and SSE2, the kernels' target feature, is in the x86_64 baseline).
+                    *position = unsafe { kernel(data.as_ptr(), *position, increment, quad, table) };
+                }
+            }
+            quads.into_remainder()
+        }
+        _ => out,
+    }
 }
 
 /// Q14 weights `[1 − f, f]` of linear interpolation at `position` (`f`: the top 14 bits of
@@ -977,12 +1001,19 @@ fn linear_dot(taps: &[i16], row: [i16; 2]) -> f32 {
 /// # Safety
 ///
 /// For the four positions `position + k·increment` (k < 4, no wrap), the two taps
-/// `data[(p >> 32) + PAD ..][..2]` must lie inside the allocation `data` points into.
+/// `data[(p >> 32) + PAD ..][..2]` must lie inside the allocation `data` points into. (The last
+/// argument is the table linear interpolation does not have, so that it is a [`QuadKernel`].)
 #[cfg(target_arch = "x86_64")]
 #[allow(clippy::arithmetic_side_effects)]
 #[target_feature(enable = "sse2")]
 #[inline]
-unsafe fn linear_quad_sse2(data: *const i16, position: u64, increment: u64, out: &mut [f32; 4]) -> u64 {
+unsafe fn linear_quad_sse2(
+    data: *const i16,
+    position: u64,
+    increment: u64,
+    out: &mut [f32; 4],
+    _: (),
+) -> u64 {
     use core::arch::x86_64::*;
     let taps = |p: u64| {
         // SAFETY: the caller guarantees the 4 bytes of taps at `p` are inside `data`'s
@@ -1017,32 +1048,15 @@ fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], t
         Err(_) => return run_linear(data, position, increment, out),
     };
     #[cfg(target_arch = "x86_64")]
-    let out = {
-        // One range proof for the whole run: the positions `position + i·increment` for
-        // i < out.len() never wrap (checked) and grow, so every output's four taps start at or
-        // before the last output's, whose four taps end inside `data` (checked).
-        let last_end = (out.len() as u64)
-            .checked_sub(1)
-            .and_then(|n| increment.checked_mul(n))
-            .and_then(|span| position.checked_add(span))
-            .and_then(|last| usize::try_from(last >> 32).ok())
-            .and_then(|index| index.checked_add(PAD + 3));
-        match last_end {
-            Some(end) if end <= data.len() => {
-                let mut quads = out.chunks_exact_mut(4);
-                for quad in &mut quads {
-                    if let Ok(quad) = <&mut [f32; 4]>::try_from(quad) {
-                        // SAFETY: SSE2 is in the x86_64 baseline; the taps of these four
-                        // outputs are inside `data` by the range proof above.
-                        position =
-                            unsafe { cubic_quad_sse2(data.as_ptr(), position, increment, quad, table) };
-                    }
-                }
-                quads.into_remainder()
-            }
-            _ => out,
-        }
-    };
+    let out = proven_quads(
+        data,
+        &mut position,
+        increment,
+        out,
+        PAD + 3,
+        cubic_quad_sse2,
+        table,
+    );
     for o in out.iter_mut() {
         let at = (position >> 32) as usize + PAD - 1;
         // (position as u32) >> 24 < 256 = CUBIC_PHASES: this index is always in range.
