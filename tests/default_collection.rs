@@ -11,7 +11,7 @@
 )]
 
 use dls::file::write_dls;
-use dls::model::{Collection, Patch};
+use dls::model::Patch;
 use dmksynth::adapter::SynthMode;
 use dmksynth::default_collection::{CollectionError, DefaultSource, install};
 use dmksynth::factory::create_miniport;
@@ -19,7 +19,7 @@ use miniport::HardwareSynth;
 use portcls_host::HostPlatform;
 use synth::Engine;
 use synth::test_support::{
-    channel, event, instrument, region, render, rms, sine_wave, zero_crossing_frequency,
+    channel, event, one_instrument_at, render, rms, sine_wave, zero_crossing_frequency,
 };
 use wavert::collection::{Fallback, INSTRUMENT_ID_BASE, Source, WAVE_ID_BASE};
 
@@ -54,18 +54,11 @@ fn play(engine: &mut Engine, program: u8, key: u8) -> Vec<f32> {
 
 /// One sine instrument (480 Hz at key 60) on program 5.
 fn small_gm_dls() -> Vec<u8> {
-    write_dls(&Collection {
-        instruments: vec![instrument(
-            Patch {
-                program: 5,
-                ..Patch::default()
-            },
-            vec![region(0)],
-            vec![],
-        )],
-        waves: vec![sine_wave(RATE, 100.0, 40, 0.5)],
-        ..Collection::default()
-    })
+    let patch = Patch {
+        program: 5,
+        ..Patch::default()
+    };
+    write_dls(&one_instrument_at(patch, sine_wave(RATE, 100.0, 40, 0.5)))
 }
 
 #[test]

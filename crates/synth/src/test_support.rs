@@ -88,8 +88,13 @@ pub fn looped(sample_rate: u32, data: Vec<i16>, start: u32, length: u32, kind: L
 /// articulation: the DLS2 defaults) playing `wave`: the smallest downloadable collection, for the
 /// host stand-ins' tests.
 pub fn one_instrument(wave: Wave) -> dls::model::Collection {
+    one_instrument_at(Patch::default(), wave)
+}
+
+/// [`one_instrument`] on `patch`.
+pub fn one_instrument_at(patch: Patch, wave: Wave) -> dls::model::Collection {
     dls::model::Collection {
-        instruments: vec![instrument(Patch::default(), vec![region(0)], Vec::new())],
+        instruments: vec![instrument(patch, vec![region(0)], Vec::new())],
         waves: vec![wave],
         ..dls::model::Collection::default()
     }

@@ -11,7 +11,8 @@
 use dls::file::{FileErrorKind, write_dls};
 use dls::model::{Collection, Patch};
 use synth::test_support::{
-    channel, event, instrument, load, region, render, rms, sine_wave, zero_crossing_frequency,
+    channel, event, instrument, load, one_instrument_at, region, render, rms, sine_wave,
+    zero_crossing_frequency,
 };
 use synth::{Engine, EngineConfig};
 use wavert::collection::{Fallback, Source, install};
@@ -21,18 +22,11 @@ const RATE: u32 = 48_000;
 
 /// A small valid collection: one sine instrument on program 5.
 fn small_collection() -> Collection {
-    Collection {
-        instruments: vec![instrument(
-            Patch {
-                program: 5,
-                ..Patch::default()
-            },
-            vec![region(0)],
-            vec![],
-        )],
-        waves: vec![sine_wave(RATE, 100.0, 40, 0.5)],
-        ..Collection::default()
-    }
+    let patch = Patch {
+        program: 5,
+        ..Patch::default()
+    };
+    one_instrument_at(patch, sine_wave(RATE, 100.0, 40, 0.5))
 }
 
 #[test]
