@@ -157,25 +157,32 @@ impl Envelope {
         }
     }
 
+    /// The position `samples` from now when the envelope is mid-decay or mid-release with no
+    /// stage boundary within reach, else `None`: the fast path of [`Self::advance`] and
+    /// [`Self::output_split_after`]. The margin of one more step keeps `samples` strictly below
+    /// `samples_to_boundary()` despite rounding, so the result is exactly the general path's.
+    #[inline(always)]
+    fn glide(&self, samples: u32) -> Option<f32> {
+        let floor = match self.stage {
+            Stage::Decay => self.params.sustain,
+            Stage::Release => 0.0,
+            _ => return None,
+        };
+        let position = self.position - self.slope * samples as f32;
+        (position - self.slope > floor).then_some(position)
+    }
+
     /// Advances by `samples`.
     pub fn advance(&mut self, mut samples: u32) {
-        // Fast path (most calls: a voice mid-decay or mid-release, or sustaining): no stage
-        // boundary within reach. The margin of one more step keeps `samples` strictly below
-        // `samples_to_boundary()` despite rounding, so the result is exactly the general path's.
+        // Fast paths (most calls): sustaining, or mid-decay or mid-release.
         match self.stage {
+            Stage::Sustain | Stage::Done => return,
             Stage::Decay | Stage::Release => {
-                let floor = if self.stage == Stage::Decay {
-                    self.params.sustain
-                } else {
-                    0.0
-                };
-                let position = self.position - self.slope * samples as f32;
-                if position - self.slope > floor {
+                if let Some(position) = self.glide(samples) {
                     self.position = position;
                     return;
                 }
             }
-            Stage::Sustain | Stage::Done => return,
             Stage::Delay | Stage::Attack | Stage::Hold => {}
         }
         while samples > 0 {
@@ -275,13 +282,18 @@ impl Envelope {
         match self.stage {
             Stage::Delay | Stage::Done => (0.0, 0.0),
             Stage::Hold => (1.0, 0.0),
-            _ => {
-                if self.position <= 0.0 {
-                    (0.0, 0.0)
-                } else {
-                    (1.0, 96.0 * (self.position - 1.0))
-                }
-            }
+            _ => self.split_at(self.position),
+        }
+    }
+
+    /// The split of a decay, sustain or release stage at position `position`.
+    fn split_at(&self, position: f32) -> (f32, f32) {
+        if !self.volume {
+            (position, 0.0)
+        } else if position <= 0.0 {
+            (0.0, 0.0)
+        } else {
+            (1.0, 96.0 * (position - 1.0))
         }
     }
 
@@ -289,25 +301,12 @@ impl Envelope {
     /// common stages, without copying it).
     pub fn output_split_after(&self, samples: u32) -> (f32, f32) {
         match self.stage {
+            Stage::Sustain | Stage::Done => return self.output_split(),
             Stage::Decay | Stage::Release => {
-                // The fast path of `advance`, with the same condition.
-                let floor = if self.stage == Stage::Decay {
-                    self.params.sustain
-                } else {
-                    0.0
-                };
-                let position = self.position - self.slope * samples as f32;
-                if position - self.slope > floor {
-                    return if !self.volume {
-                        (position, 0.0)
-                    } else if position <= 0.0 {
-                        (0.0, 0.0)
-                    } else {
-                        (1.0, 96.0 * (position - 1.0))
-                    };
+                if let Some(position) = self.glide(samples) {
+                    return self.split_at(position);
                 }
             }
-            Stage::Sustain | Stage::Done => return self.output_split(),
             Stage::Delay | Stage::Attack | Stage::Hold => {}
         }
         let mut ahead = *self;
