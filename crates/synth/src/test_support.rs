@@ -15,7 +15,7 @@ use dls::model::{
     SampleInfo, Transform, Wave, WaveLink,
 };
 
-use crate::{Download, Engine, MidiMessage, SYSEX_MAX, TimedEvent};
+use crate::{Download, Engine, EngineConfig, MidiMessage, SYSEX_MAX, TimedEvent};
 
 /// A looped sine of `periods` whole periods of `period` samples (so the loop is seamless),
 /// recorded at `sample_rate`, unity note 60: key 60 plays at `sample_rate / period` Hz.
@@ -193,6 +193,31 @@ pub fn load(engine: &mut Engine, wave_id: u32, wave: Wave, instrument_id: u32, i
     if engine.install(Download::Instrument(instrument_id, i)).is_err() {
         panic!("install instrument");
     }
+}
+
+/// An engine at the default configuration (48 kHz) without reverb and chorus, so that what a
+/// test measures is the voices alone.
+pub fn dry_engine() -> Engine {
+    let config = EngineConfig {
+        reverb: false,
+        chorus: false,
+        ..EngineConfig::default()
+    };
+    Engine::new(&config).unwrap_or_else(|_| panic!("engine"))
+}
+
+/// [`dry_engine`] with one instrument (id 2, the default patch, one region over every key and
+/// velocity, `connections` as its articulation) playing `wave` (id 1).
+pub fn dry_engine_playing(wave: Wave, connections: Vec<Connection>) -> Engine {
+    let mut engine = dry_engine();
+    load(
+        &mut engine,
+        1,
+        wave,
+        2,
+        instrument(Patch::default(), vec![region(1)], connections),
+    );
+    engine
 }
 
 /// A channel-message event on group 1.

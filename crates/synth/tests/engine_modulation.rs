@@ -15,20 +15,8 @@ use synth::{Engine, EngineConfig};
 const RATE: u32 = 48_000;
 
 fn play(connections: Vec<Connection>, setup: &[(u8, u8, u8)], frames: usize) -> Vec<f32> {
-    let config = EngineConfig {
-        reverb: false,
-        chorus: false,
-        ..EngineConfig::default()
-    };
-    let mut e = Engine::new(&config).unwrap();
     // Key 72: 960 Hz (0.02 cycles/sample).
-    load(
-        &mut e,
-        1,
-        sine_wave(RATE, 100.0, 40, 0.5),
-        2,
-        instrument(Patch::default(), vec![region(1)], connections),
-    );
+    let mut e = dry_engine_playing(sine_wave(RATE, 100.0, 40, 0.5), connections);
     for &(s, a, b) in setup {
         e.schedule(event(0, s, a, b)).unwrap();
     }
@@ -165,19 +153,7 @@ fn channel_pressure_and_key_scaling_reach_their_destinations() {
 fn controller_changes_are_ramped_not_stepped() {
     // CC7 127 → 0 at sample 4800: the level must fall over a short ramp (≤ 1.5 ms), not in one
     // step, and must have started falling at the event's sample.
-    let config = EngineConfig {
-        reverb: false,
-        chorus: false,
-        ..EngineConfig::default()
-    };
-    let mut e = Engine::new(&config).unwrap();
-    load(
-        &mut e,
-        1,
-        dc_wave(RATE, 64, 16000),
-        2,
-        instrument(Patch::default(), vec![region(1)], vec![]),
-    );
+    let mut e = dry_engine_playing(dc_wave(RATE, 64, 16000), vec![]);
     e.schedule(event(0, 0xB0, 7, 127)).unwrap();
     e.schedule(event(0, 0x90, 60, 127)).unwrap();
     e.schedule(event(4800, 0xB0, 7, 0)).unwrap();

@@ -7,33 +7,16 @@
     clippy::type_complexity
 )]
 
-use dls::model::{Curve, Patch};
+use dls::model::Curve;
 use portcls_sys::dls::*;
 use synth::test_support::*;
-use synth::{Engine, EngineConfig, Interpolation};
+use synth::{Engine, Interpolation};
 
 const RATE: u32 = 48_000;
 
-fn engine_with(connections: Vec<dls::model::Connection>, wave: dls::model::Wave) -> Engine {
-    let config = EngineConfig {
-        reverb: false,
-        chorus: false,
-        ..EngineConfig::default()
-    };
-    let mut engine = Engine::new(&config).unwrap();
-    load(
-        &mut engine,
-        1,
-        wave,
-        2,
-        instrument(Patch::default(), vec![region(1)], connections),
-    );
-    engine
-}
-
 fn sine_engine() -> Engine {
     // 480 Hz at key 60 when played at 48 kHz (period 100 samples).
-    engine_with(vec![], sine_wave(RATE, 100.0, 40, 0.5))
+    dry_engine_playing(sine_wave(RATE, 100.0, 40, 0.5), vec![])
 }
 
 #[test]
@@ -106,7 +89,7 @@ fn pitch_bend_and_rpn_tuning_within_one_cent() {
 fn events_land_on_their_exact_sample_for_every_block_size() {
     for block in [1usize, 37, 441, 480, 4096] {
         for start in [0u64, 1, 36, 440, 481, 4095, 5003] {
-            let mut engine = engine_with(vec![], dc_wave(RATE, 64, 16000));
+            let mut engine = dry_engine_playing(dc_wave(RATE, 64, 16000), vec![]);
             engine.schedule(event(start, 0x90, 60, 127)).unwrap();
             let out = render(&mut engine, 8192, block);
             let left = channel(&out, 0);
@@ -124,9 +107,9 @@ fn events_land_on_their_exact_sample_for_every_block_size() {
 fn note_off_starts_the_release_on_its_sample() {
     let release = timecents(0.100);
     for block in [1usize, 37, 480, 4096] {
-        let mut engine = engine_with(
-            vec![constant(CONN_DST_EG1_RELEASETIME, release)],
+        let mut engine = dry_engine_playing(
             dc_wave(RATE, 64, 16000),
+            vec![constant(CONN_DST_EG1_RELEASETIME, release)],
         );
         engine.schedule(event(0, 0x90, 60, 127)).unwrap();
         engine.schedule(event(1001, 0x80, 60, 0)).unwrap();
@@ -171,7 +154,7 @@ fn loop_seam_has_no_step_above_the_noise_floor() {
 }
 
 fn envelope_engine(connections: Vec<dls::model::Connection>) -> Engine {
-    engine_with(connections, dc_wave(RATE, 64, 16000))
+    dry_engine_playing(dc_wave(RATE, 64, 16000), connections)
 }
 
 fn first_at_or_above(signal: &[f32], from: usize, level: f32) -> usize {

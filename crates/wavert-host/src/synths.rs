@@ -1,11 +1,10 @@
 //! Synths for the tests: one that writes each frame's own stream position (so a reader can tell
 //! gaps, duplicates and stale frames exactly) and the real engine keeping MIDI on the stream axis.
 
-use dls::model::Patch;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use synth::test_support::{cosine_wave, event, instrument, load, region};
-use synth::{Engine, EngineConfig};
+use synth::Engine;
+use synth::test_support::{cosine_wave, dry_engine_playing, event};
 use wavert::SharedSynth;
 use wavert::format::SampleFormat;
 
@@ -154,21 +153,11 @@ impl EngineSynth {
     /// An engine without effects and a cosine instrument: key 60 plays 480 Hz (period 100
     /// samples) and its first sample is the peak, so the onset is the note's exact frame.
     pub fn cosine() -> Self {
-        let config = EngineConfig {
-            reverb: false,
-            chorus: false,
-            ..EngineConfig::default()
-        };
-        let mut engine = Engine::new(&config).unwrap();
-        load(
-            &mut engine,
-            1,
-            cosine_wave(48_000, 100.0, 40, 0.5),
-            2,
-            instrument(Patch::default(), vec![region(1)], vec![]),
-        );
         Self {
-            inner: Mutex::new((engine, Vec::new())),
+            inner: Mutex::new((
+                dry_engine_playing(cosine_wave(48_000, 100.0, 40, 0.5), vec![]),
+                Vec::new(),
+            )),
             midi: AtomicBool::new(false),
         }
     }

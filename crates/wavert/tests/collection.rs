@@ -11,10 +11,9 @@
 use dls::file::{FileErrorKind, write_dls};
 use dls::model::{Collection, Patch};
 use synth::test_support::{
-    channel, event, instrument, load, one_instrument_at, region, render, rms, sine_wave,
+    channel, dry_engine, event, instrument, load, one_instrument_at, region, render, rms, sine_wave,
     zero_crossing_frequency,
 };
-use synth::{Engine, EngineConfig};
 use wavert::collection::{Fallback, Source, install};
 use wavert::{default_collection, default_collection_with_source};
 
@@ -84,18 +83,9 @@ fn a_valid_gm_dls_is_used_and_flagged_gm() {
     assert_eq!(default_collection(Some(&bytes)).unwrap().instruments.len(), 1);
 }
 
-fn quiet_engine() -> Engine {
-    Engine::new(&EngineConfig {
-        reverb: false,
-        chorus: false,
-        ..EngineConfig::default()
-    })
-    .unwrap()
-}
-
 #[test]
 fn the_embedded_bank_plays_after_install() {
-    let mut engine = quiet_engine();
+    let mut engine = dry_engine();
     install(&mut engine, default_collection(None).unwrap()).unwrap();
     engine.schedule(event(0, 0xC0, 0, 0)).unwrap();
     engine.schedule(event(0, 0x90, 69, 100)).unwrap();
@@ -111,7 +101,7 @@ fn the_embedded_bank_plays_after_install() {
 /// is GM-flagged); unloading it brings the default back.
 #[test]
 fn downloads_override_the_default_bank_per_patch() {
-    let mut engine = quiet_engine();
+    let mut engine = dry_engine();
     install(&mut engine, default_collection(None).unwrap()).unwrap();
     // Program 0 (the GM piano) replaced by a pure 480 Hz sine at key 60.
     load(

@@ -13,11 +13,7 @@ mod common;
 use std::sync::Mutex;
 
 use common::{MutexSynth, Rng, Session};
-use dls::model::Patch;
-use synth::test_support::{
-    channel, cosine_wave, event, instrument, load, onset, region, zero_crossing_frequency,
-};
-use synth::{Engine, EngineConfig};
+use synth::test_support::{channel, cosine_wave, dry_engine_playing, event, onset, zero_crossing_frequency};
 use wavert::format::SampleFormat;
 
 const RATE: u32 = 48_000;
@@ -25,20 +21,10 @@ const RATE: u32 = 48_000;
 /// An engine (no effects) with a cosine instrument: key 60 plays 480 Hz (period 100 samples),
 /// and its first sample is the peak, so the onset is the note's exact frame.
 fn cosine_engine() -> MutexSynth {
-    let config = EngineConfig {
-        reverb: false,
-        chorus: false,
-        ..EngineConfig::default()
-    };
-    let mut engine = Engine::new(&config).unwrap();
-    load(
-        &mut engine,
-        1,
+    MutexSynth(Mutex::new(dry_engine_playing(
         cosine_wave(RATE, 100.0, 40, 0.5),
-        2,
-        instrument(Patch::default(), vec![region(1)], vec![]),
-    );
-    MutexSynth(Mutex::new(engine))
+        vec![],
+    )))
 }
 
 #[test]
