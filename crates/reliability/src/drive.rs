@@ -330,28 +330,10 @@ impl Filter {
     }
 
     fn port_parameters(&mut self, arm: &impl Arm) -> Result<(), StepFailed> {
-        let harness = &self.harness;
-        let requested = SYNTH_PORTPARAMS {
-            ValidParams: SYNTH_PORTPARAMS_VOICES | SYNTH_PORTPARAMS_CHANNELGROUPS | SYNTH_PORTPARAMS_EFFECTS,
-            Voices: self.setup.voices,
-            ChannelGroups: self.setup.channel_groups,
-            AudioChannels: u32::from(self.setup.channels),
-            SampleRate: self.setup.rate,
-            EffectsFlags: if self.setup.effects { 3 } else { 0 },
-            Share: 0,
-        };
-        let instance = bytes_of(&requested);
-        let mut value = vec![0u8; size_of::<SYNTH_PORTPARAMS>()];
-        let (status, _) = property(
-            arm,
-            harness,
-            &KSPROPSETID_Synth,
-            KSPROPERTY_SYNTH_PORTPARAMETERS,
-            KSPROPERTY_TYPE_GET,
-            &instance,
-            &mut value,
-        );
-        step("PORTPARAMETERS", status)?;
+        step(
+            "PORTPARAMETERS",
+            port_parameters(arm, &self.harness, &self.setup, self.setup.effects),
+        )?;
         Ok(())
     }
 
@@ -777,6 +759,32 @@ fn with_persistent(ops: impl FnOnce(&mut Filter) -> InputStats) -> InputStats {
     })
 }
 
+/// `KSPROPERTY_SYNTH_PORTPARAMETERS` (GET) asking for `setup`'s voices, channel groups, channels
+/// and rate, with reverb and chorus when `effects`. Returns the NTSTATUS.
+fn port_parameters(arm: &impl Arm, harness: &Harness, setup: &Setup, effects: bool) -> NTSTATUS {
+    let requested = SYNTH_PORTPARAMS {
+        ValidParams: SYNTH_PORTPARAMS_VOICES | SYNTH_PORTPARAMS_CHANNELGROUPS | SYNTH_PORTPARAMS_EFFECTS,
+        Voices: setup.voices,
+        ChannelGroups: setup.channel_groups,
+        AudioChannels: u32::from(setup.channels),
+        SampleRate: setup.rate,
+        EffectsFlags: if effects { 3 } else { 0 },
+        Share: 0,
+    };
+    let instance = bytes_of(&requested);
+    let mut value = vec![0u8; size_of::<SYNTH_PORTPARAMS>()];
+    property(
+        arm,
+        harness,
+        &KSPROPSETID_Synth,
+        KSPROPERTY_SYNTH_PORTPARAMETERS,
+        KSPROPERTY_TYPE_GET,
+        &instance,
+        &mut value,
+    )
+    .0
+}
+
 /// Puts a kept filter back into the state [`fuzz_filter`] makes: both pins running, parameters
 /// and volume as set up, only the tiny collection downloaded.
 /// Returns false when the filter cannot be brought back (it is then replaced by a fresh one).
@@ -794,26 +802,7 @@ fn reset(filter: &mut Filter) -> bool {
         }
     }
     let setup = filter.setup;
-    let requested = SYNTH_PORTPARAMS {
-        ValidParams: SYNTH_PORTPARAMS_VOICES | SYNTH_PORTPARAMS_CHANNELGROUPS | SYNTH_PORTPARAMS_EFFECTS,
-        Voices: setup.voices,
-        ChannelGroups: setup.channel_groups,
-        AudioChannels: u32::from(setup.channels),
-        SampleRate: setup.rate,
-        EffectsFlags: 0,
-        Share: 0,
-    };
-    let instance = bytes_of(&requested);
-    let mut value = instance.clone();
-    let (status, _) = property(
-        &NoArm,
-        harness,
-        &KSPROPSETID_Synth,
-        KSPROPERTY_SYNTH_PORTPARAMETERS,
-        KSPROPERTY_TYPE_GET,
-        &instance,
-        &mut value,
-    );
+    let status = port_parameters(&NoArm, harness, &setup, false);
     assert!(nt_success(status), "reset PORTPARAMETERS: {status:#x}");
     for id in [KSPROPERTY_SYNTH_VOLUME, portcls_sys::KSPROPERTY_SYNTH_VOLUMEBOOST] {
         let mut zero = [0u8; 4];
