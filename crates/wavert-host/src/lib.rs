@@ -20,4 +20,4 @@ pub mod synths;
 
 pub use host::{Accounting, Failed, WaveRtHost};
 pub use platform::{CountingAllocator, FakeEvent, HostRtPlatform};
-pub use session::{Captured, Reader, Schedule};
+pub use session::{Captured, FORMATS_AND_READERS, Reader, Schedule};

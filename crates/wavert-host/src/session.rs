@@ -28,6 +28,19 @@ pub enum Reader {
     },
 }
 
+/// The two ways the tests capture: float samples read by a 10 ms ± 1 ms poll, and PCM 16 read
+/// after each notification event with up to 1 ms of wake-up latency.
+pub const FORMATS_AND_READERS: [(SampleFormat, Reader); 2] = [
+    (
+        SampleFormat::Float32,
+        Reader::Poll {
+            period: 100_000,
+            jitter: 10_000,
+        },
+    ),
+    (SampleFormat::Pcm16, Reader::Event { latency: 10_000 }),
+];
+
 /// The schedule of one session (times in 100 ns, relative to RUN).
 #[derive(Clone, Debug)]
 pub struct Schedule {

@@ -13,7 +13,7 @@ use portcls_sys::{KSSTATE_PAUSE, KSSTATE_RUN, KSSTATE_STOP, STATUS_SUCCESS};
 use std::sync::atomic::Ordering;
 use wavert::format::SampleFormat;
 use wavert::{PumpConfig, PumpMode};
-use wavert_host::session::{self, Reader, Schedule};
+use wavert_host::session::{self, FORMATS_AND_READERS, Reader, Schedule};
 use wavert_host::synths::{Counter, decode_code, frame_code};
 use wavert_host::{Captured, WaveRtHost};
 
@@ -48,16 +48,7 @@ fn expected_frames(duration: u64) -> usize {
 
 #[test]
 fn every_frame_once_in_order_across_3000_wraps_with_jitter() {
-    for (format, reader) in [
-        (
-            SampleFormat::Float32,
-            Reader::Poll {
-                period: 100_000,
-                jitter: 10_000,
-            },
-        ),
-        (SampleFormat::Pcm16, Reader::Event { latency: 10_000 }),
-    ] {
+    for (format, reader) in FORMATS_AND_READERS {
         let mut host = open(format, 2);
         let mut schedule = Schedule::typical(60);
         schedule.reader = reader;

@@ -25,7 +25,7 @@ use wavert::PumpConfig;
 use wavert::format::SampleFormat;
 use wavert_host::WaveRtHost;
 use wavert_host::measure::{cents, fft_peak_hz};
-use wavert_host::session::{self, Reader, Schedule};
+use wavert_host::session::{self, FORMATS_AND_READERS, Reader, Schedule};
 
 /// One instrument on every key whose wave is `data` at 48 kHz, looped whole, unity key 60.
 fn collection(data: Vec<i16>) -> Collection {
@@ -108,16 +108,7 @@ fn onsets(left: &[f32]) -> Vec<i64> {
 
 #[test]
 fn midi_stamped_at_t_is_recorded_at_the_frame_captured_at_t() {
-    for (format, reader) in [
-        (
-            SampleFormat::Float32,
-            Reader::Poll {
-                period: 100_000,
-                jitter: 10_000,
-            },
-        ),
-        (SampleFormat::Pcm16, Reader::Event { latency: 10_000 }),
-    ] {
+    for (format, reader) in FORMATS_AND_READERS {
         // 20 notes of 50 ms, irregularly spaced, from 0.3 s on.
         let times: Vec<i64> = (0..20).map(|k| 3_000_000 + k * 1_234_567).collect();
         let events: Vec<MidiEvent> = times

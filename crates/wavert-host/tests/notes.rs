@@ -16,7 +16,7 @@ use synth::test_support::{channel, onset};
 use wavert::PumpConfig;
 use wavert::format::SampleFormat;
 use wavert_host::measure::{cents, fft_peak_hz};
-use wavert_host::session::{self, Reader, Schedule};
+use wavert_host::session::{self, FORMATS_AND_READERS, Schedule};
 use wavert_host::synths::{EngineSynth, StreamEvent};
 use wavert_host::{HostRtPlatform, WaveRtHost};
 
@@ -42,16 +42,7 @@ fn open<S: wavert::SharedSynth + Send + 'static>(synth: S, format: SampleFormat)
 
 #[test]
 fn notes_start_at_their_frame_with_their_pitch_in_both_formats() {
-    for (format, reader) in [
-        (
-            SampleFormat::Float32,
-            Reader::Poll {
-                period: 100_000,
-                jitter: 10_000,
-            },
-        ),
-        (SampleFormat::Pcm16, Reader::Event { latency: 10_000 }),
-    ] {
+    for (format, reader) in FORMATS_AND_READERS {
         let synth = EngineSynth::cosine();
         // Around buffer wraps (960 frames) and tick boundaries; the last one held 0.9 s for the FFT.
         let notes = [
