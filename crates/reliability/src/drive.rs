@@ -206,6 +206,13 @@ pub fn unload(arm: &impl Arm, harness: &Harness, handle: usize) -> NTSTATUS {
     .0
 }
 
+/// A 4-byte SET request of property `id` of `set` (a volume in 1/100 dB, a flag, an enumeration)
+/// on the MIDI stream. Returns the NTSTATUS.
+pub fn set_value(arm: &impl Arm, harness: &Harness, set: &GUID, id: u32, value: i32) -> NTSTATUS {
+    let mut bytes = value.to_le_bytes();
+    property(arm, harness, set, id, KSPROPERTY_TYPE_SET, &[], &mut bytes).0
+}
+
 /// Peak voices since the last query (`KSPROPERTY_SYNTH_RUNNINGSTATS`; the query restarts it).
 pub fn peak_voices(arm: &impl Arm, harness: &Harness) -> Option<u32> {
     let mut value = [0u8; size_of::<SYNTH_STATS>()];
@@ -805,27 +812,16 @@ fn reset(filter: &mut Filter) -> bool {
     let status = port_parameters(&NoArm, harness, &setup, false);
     assert!(nt_success(status), "reset PORTPARAMETERS: {status:#x}");
     for id in [KSPROPERTY_SYNTH_VOLUME, portcls_sys::KSPROPERTY_SYNTH_VOLUMEBOOST] {
-        let mut zero = [0u8; 4];
-        let (status, _) = property(
-            &NoArm,
-            harness,
-            &KSPROPSETID_Synth,
-            id,
-            KSPROPERTY_TYPE_SET,
-            &[],
-            &mut zero,
-        );
+        let status = set_value(&NoArm, harness, &KSPROPSETID_Synth, id, 0);
         assert!(nt_success(status), "reset volume: {status:#x}");
     }
-    let mut cubic = 1u32.to_le_bytes();
-    property(
+    // Cubic interpolation.
+    set_value(
         &NoArm,
         harness,
         &miniport::properties::KSPROPSETID_DMKSYNTH,
         miniport::properties::KSPROPERTY_DMKSYNTH_INTERPOLATION,
-        KSPROPERTY_TYPE_SET,
-        &[],
-        &mut cubic,
+        1,
     );
     assert_eq!(harness.sync_to_master(filter.now(), true), STATUS_SUCCESS);
     let buffers = download_buffers(&tiny_collection(), 1);

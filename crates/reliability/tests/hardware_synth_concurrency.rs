@@ -12,7 +12,7 @@
 use portcls_host::{GuardedAllocator, SampleFormat, platform, raise_irql};
 use portcls_sys::*;
 use reliability::drive::{
-    Filter, NoArm, Setup, all_notes_off, download, download_buffers, property, random_midi, tiny_collection,
+    Filter, NoArm, Setup, all_notes_off, download, download_buffers, random_midi, set_value, tiny_collection,
     unload,
 };
 use reliability::rng::Rng;
@@ -126,15 +126,13 @@ fn put_message_render_into_and_property_handlers_race_safely() {
                         assert_eq!(unload(&NoArm, harness, handle), STATUS_SUCCESS);
                     }
                     2 => {
-                        let mut value = (-(rng.below(2000) as i32)).to_le_bytes();
-                        let (status, _) = property(
+                        let volume = -(rng.below(2000) as i32);
+                        let status = set_value(
                             &NoArm,
                             harness,
                             &KSPROPSETID_Synth,
                             KSPROPERTY_SYNTH_VOLUME,
-                            KSPROPERTY_TYPE_SET,
-                            &[],
-                            &mut value,
+                            volume,
                         );
                         assert_eq!(status, STATUS_SUCCESS);
                     }

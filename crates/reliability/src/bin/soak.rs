@@ -19,7 +19,7 @@ use portcls_host::{GuardedAllocator, SampleFormat, Target, raise_irql};
 use portcls_sys::*;
 use reliability::drive::{
     Books, Filter, NoArm, Setup, all_notes_off, download, download_buffers, peak_voices, property,
-    random_midi, tiny_collection, unload,
+    random_midi, set_value, tiny_collection, unload,
 };
 use reliability::rng::Rng;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -146,15 +146,13 @@ fn user_thread(filter: &Filter, progress: &Progress, stop: &AtomicBool, seed: u6
                 progress.unloads.fetch_add(1, Ordering::Relaxed);
             }
             5 => {
-                let mut value = (-(rng.below(2000) as i32)).to_le_bytes();
-                let (status, _) = property(
+                let volume = -(rng.below(2000) as i32);
+                let status = set_value(
                     &NoArm,
                     harness,
                     &KSPROPSETID_Synth,
                     KSPROPERTY_SYNTH_VOLUME,
-                    KSPROPERTY_TYPE_SET,
-                    &[],
-                    &mut value,
+                    volume,
                 );
                 if !nt_success(status) {
                     progress.property_failures.fetch_add(1, Ordering::Relaxed);
