@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use miniport::{SynthMode, new_miniport_with_mode};
 use portcls_host::harness::{query_interface, reference_count, release, wave_format};
-use portcls_host::{GuardedAllocator, HostPlatform, HostPort, SampleFormat, platform};
+use portcls_host::{GuardedAllocator, HostPlatform, HostPort, SampleFormat};
 use portcls_sys::{
     DMUS_STREAM_WAVE_SINK, IID_IMiniportDMus, IMiniportDMus, KSDATAFORMAT, KSDATAFORMAT_WAVEFORMATEX,
     NonPagedPool, PCFILTER_DESCRIPTOR, PMXF, PSERVICEGROUP, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS,
@@ -32,15 +32,9 @@ fn hardware_synth_lifecycles_free_everything() {
     } else {
         &[bare_lifecycle, full_lifecycle]
     };
-    for lifecycle in lifecycles {
-        lifecycle(); // warm-up: lazily initialised process state
-        let blocks = platform::live_allocations();
-        let bytes = platform::live_bytes();
-        lifecycle();
-        assert_eq!(platform::live_allocations(), blocks, "blocks leaked");
-        assert_eq!(platform::live_bytes(), bytes, "bytes leaked");
+    for &lifecycle in lifecycles {
+        assert_frees_everything(lifecycle);
     }
-    assert_eq!(platform::dispatch_allocations(), 0);
 }
 
 fn full_lifecycle() {

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use portcls_host::{GuardedAllocator, HostPort, platform};
+use portcls_host::{GuardedAllocator, HostPort};
 
 #[global_allocator]
 static ALLOCATOR: GuardedAllocator = GuardedAllocator;
@@ -31,11 +31,5 @@ fn lifecycle() {
 
 #[test]
 fn a_whole_lifecycle_frees_everything() {
-    lifecycle(); // warm-up: lazily initialised process state
-    let blocks = platform::live_allocations();
-    let bytes = platform::live_bytes();
-    lifecycle();
-    assert_eq!(platform::live_allocations(), blocks, "blocks leaked");
-    assert_eq!(platform::live_bytes(), bytes, "bytes leaked");
-    assert_eq!(platform::dispatch_allocations(), 0);
+    assert_frees_everything(lifecycle);
 }

@@ -114,3 +114,20 @@ pub fn install_default(engine: &mut Engine, mut collection: dls::model::Collecti
             .unwrap();
     }
 }
+
+/// Runs `lifecycle` twice (the first warms up lazily initialised process state) and asserts
+/// that the second leaves the live allocation counters where they were, and that nothing was
+/// ever allocated at DISPATCH_LEVEL.
+pub fn assert_frees_everything(lifecycle: fn()) {
+    lifecycle();
+    let blocks = portcls_host::platform::live_allocations();
+    let bytes = portcls_host::platform::live_bytes();
+    lifecycle();
+    assert_eq!(
+        portcls_host::platform::live_allocations(),
+        blocks,
+        "blocks leaked"
+    );
+    assert_eq!(portcls_host::platform::live_bytes(), bytes, "bytes leaked");
+    assert_eq!(portcls_host::platform::dispatch_allocations(), 0);
+}
