@@ -34,6 +34,15 @@ fn files_in(directory: &Path) -> Vec<String> {
     names
 }
 
+/// Asserts that the command succeeded (showing its stderr if not).
+fn assert_succeeded(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// Asserts a failure with exactly one stderr line containing `needle`.
 fn assert_fails_with(output: &Output, needle: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -229,11 +238,7 @@ fn examples_regenerate_identically() {
         "--dir",
         &scratch.directory.path().to_string_lossy(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     for name in ["tour.mid", "groove.mid", "dense.mid"] {
         let generated = std::fs::read(scratch.path(name)).unwrap();
         let committed = std::fs::read(repository().join("examples").join(name)).unwrap();
@@ -249,11 +254,7 @@ fn export_default_writes_a_dls_that_reads_back_and_inspects() {
     let scratch = Scratch::new();
     let path = scratch.out("default.dls");
     let output = dmksynth(&["export-default", "-o", &path]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let bytes = std::fs::read(&path).unwrap();
     assert_eq!(&bytes[0..4], b"RIFF");
     assert_eq!(&bytes[8..12], b"DLS ");
@@ -298,11 +299,7 @@ fn inspects_real_download_buffers() {
         .unwrap();
     let path = scratch.write("kit.bin", &kit.bytes);
     let output = dmksynth(&["inspect", "--download", &path]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
         text.starts_with(&format!("instrument download, id {}: drums", kit.id)),
@@ -359,11 +356,7 @@ fn converts_and_inspects_a_soundfont() {
     let input = scratch.write("small.sf2", &sf2);
     let out = scratch.out("small.dls");
     let output = dmksynth(&["convert", &input, "-o", &out]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let expected = dls::sf2::import_sf2(&sf2).unwrap();
     let written = dls::file::read_dls(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(written.instruments.len(), expected.instruments.len());
@@ -435,11 +428,7 @@ fn renders_the_tour_to_a_non_silent_wav_of_its_length() {
     let out = scratch.out("tour.wav");
     let png = scratch.out("tour.png");
     let output = dmksynth(&["render", &tour.to_string_lossy(), "-o", &out, "--png", &png]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let (frames, rate, peak, rms) = measure(Path::new(&out));
     assert_eq!(rate, 48_000);
     // The tour lasts 16 × 8 beats at 128 bpm = 60 s.
@@ -492,11 +481,7 @@ fn a_note_sounds_at_its_time_and_pitch_through_the_whole_chain() {
         "--no-reverb",
         "--no-chorus",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let (samples, rate) = read_f32(Path::new(&out));
     assert_eq!(rate, 48_000);
     let left: Vec<f32> = samples.chunks(2).map(|frame| frame[0]).collect();
@@ -540,11 +525,7 @@ fn both_driver_modes_render_the_same_music() {
             "--mode",
             mode,
         ]);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert_succeeded(&output);
         let (samples, rate) = read_f32(Path::new(&out));
         assert_eq!(rate, 48_000);
         renders.push(samples);
