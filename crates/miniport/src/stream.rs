@@ -632,11 +632,20 @@ impl<P: Platform> Core<P> {
 
     /// Master time now (the port's clock, or the platform's when there is none).
     pub(crate) fn master_time(&self) -> i64 {
-        let clock = self.queue.lock().master_clock;
+        let queue = self.queue.lock();
+        self.master_time_locked(&queue)
+    }
+
+    /// [`Self::master_time`] for a caller holding the queue lock: the clock is called under the
+    /// lock, because [`Self::attach_midi`] replaces it, and releases the old one, under the same
+    /// lock; read and called outside, a replaced clock could be gone before `GetTime`.
+    fn master_time_locked(&self, queue: &QueueState) -> i64 {
+        let clock = queue.master_clock;
         if clock.is_null() {
             return self.platform.now_100ns();
         }
-        // SAFETY: the clock is AddRef'ed by this core; GetTime is callable at any IRQL.
+        // SAFETY: the clock is AddRef'ed by this core and cannot be released while the caller
+        // holds the queue lock (see above); GetTime is callable at any IRQL.
         match unsafe { clock_get_time(clock) } {
             Some(time) => time,
             None => self.platform.now_100ns(),
@@ -987,7 +996,6 @@ impl<P: Platform> Core<P> {
     /// `SyncToMaster` in the hardware-synth mode). PASSIVE_LEVEL.
     pub(crate) fn render_into(&self, position: u64, out: &mut [f32]) {
         let position = i64::try_from(position).unwrap_or(i64::MAX);
-        let master_now = self.master_time();
         let mut synth = self.synth.lock();
         let channels = synth
             .format
@@ -1006,6 +1014,9 @@ impl<P: Platform> Core<P> {
         let frames = u32::try_from(frames).unwrap_or(u32::MAX);
         {
             let mut queue = self.queue.lock();
+            // Read once the engine mutex is held: a download or state change holding it would
+            // otherwise leave this time stale by however long it waited.
+            let master_now = self.master_time_locked(&queue);
             if queue.positions_reported {
                 if !queue.clock.started() {
                     // A new master clock since the last report: start from the last reported
@@ -1034,8 +1045,8 @@ impl<P: Platform> Core<P> {
     /// spin lock and `IMasterClock::GetTime` only).
     pub(crate) fn sync_position(&self, frame: u64) {
         let frame = i64::try_from(frame).unwrap_or(i64::MAX);
-        let master_now = self.master_time();
         let mut queue = self.queue.lock();
+        let master_now = self.master_time_locked(&queue);
         let predicted = queue.clock.ref_time_to_sample(master_now);
         let limit = i64::from(queue.clock.rate() / RESYNC_DIVISOR);
         if queue.positions_reported
