@@ -45,15 +45,14 @@ impl Engine {
     fn handle_message(&mut self, group: usize, message: &MidiMessage) {
         // Voices the message may change are first rendered up to its frame (see render_pass).
         let scope = match *message {
-            MidiMessage::Channel { status, data2, .. } => {
+            MidiMessage::Channel { status, .. } => {
                 let channel = group
                     .saturating_mul(16)
                     .saturating_add(usize::from(status & 0x0F));
                 match status & 0xF0 {
-                    // A program change only matters to later notes.
+                    // A program change only matters to later notes. (A note-on that must steal
+                    // catches every voice up itself, in `allocate`.)
                     0xC0 => Some(None),
-                    // A note-on that may steal or cut a fading voice looks at every voice.
-                    0x90 if data2 & 0x7F != 0 && self.may_steal() => None,
                     _ => u16::try_from(channel).ok().map(Some),
                 }
             }
@@ -115,21 +114,6 @@ impl Engine {
                 }
             }
         }
-    }
-
-    /// Whether a note-on now could steal a playing voice or cut a fading one. Voices not yet
-    /// rendered up to now can only have ended since, never started: when this is false with
-    /// them counted, it is false for the exact state too, so they need not catch up.
-    fn may_steal(&self) -> bool {
-        if self.free.is_empty() {
-            return true;
-        }
-        let playing = self
-            .active
-            .iter()
-            .filter(|&&i| self.voices.get(usize::from(i)).is_some_and(|v| !v.shutting_down))
-            .count();
-        playing >= self.config.voices as usize
     }
 
     fn touch_channel(&mut self, channel: usize) {
@@ -388,13 +372,31 @@ impl Engine {
     }
 
     /// Finds a voice for a new note of `priority`, stealing if every playing voice is busy.
+    ///
+    /// Stealing and cutting choose among every voice as it is at the event's frame, so before
+    /// either, the voices still lagging behind it (see `render_pass`) catch up. Those can only
+    /// have ended since, never started: when neither is needed with them counted, it is not
+    /// needed in the exact state either, and they may go on lagging.
     fn allocate(&mut self, priority: u32) -> Option<usize> {
-        let playing = self
-            .active
-            .iter()
-            .filter(|&&i| self.voices.get(usize::from(i)).is_some_and(|v| !v.shutting_down))
-            .count();
-        if playing >= self.config.voices as usize {
+        let playing = |engine: &Self| {
+            engine
+                .active
+                .iter()
+                .filter(|&&i| {
+                    engine
+                        .voices
+                        .get(usize::from(i))
+                        .is_some_and(|v| !v.shutting_down)
+                })
+                .count()
+        };
+        let limit = self.config.voices as usize;
+        let mut count = playing(self);
+        if count >= limit || self.free.is_empty() {
+            self.catch_up(None, self.event_frame);
+            count = playing(self);
+        }
+        if count >= limit {
             let victim = self.choose_victim(priority)?;
             if let Some(v) = self.voices.get_mut(victim) {
                 v.shutdown();
