@@ -10,7 +10,7 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use wavert::WaveRtPlatform;
 
 /// Shared simulated time and counters of one host.
@@ -123,13 +123,19 @@ thread_local! {
     static THREAD_ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Allocations (and reallocations) made by the calling thread since it started, when
-/// [`CountingAllocator`] is the global allocator.
-pub fn thread_allocations() -> u64 {
-    THREAD_ALLOCATIONS.try_with(Cell::get).unwrap_or(0)
+/// Set by the first allocation [`CountingAllocator`] counts: it is the global allocator.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+
+/// Allocations (and reallocations) made by the calling thread since it started; `None` unless
+/// [`CountingAllocator`] is the global allocator (a count that could only read 0 is no count).
+pub fn thread_allocations() -> Option<u64> {
+    COUNTING
+        .load(Ordering::Relaxed)
+        .then(|| THREAD_ALLOCATIONS.try_with(Cell::get).unwrap_or(0))
 }
 
 fn count_allocation() {
+    COUNTING.store(true, Ordering::Relaxed);
     let _ = THREAD_ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
 }
 

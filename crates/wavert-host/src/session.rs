@@ -94,8 +94,9 @@ pub struct Captured {
     pub ticks: u64,
     /// Ticks that found the stream running and filled it.
     pub capture_ticks: u64,
-    /// Allocations made by the pump's ticks (must be 0).
-    pub tick_allocations: u64,
+    /// Allocations made by the pump's ticks (must be 0); `None` when the test's global
+    /// allocator is not [`crate::CountingAllocator`].
+    pub tick_allocations: Option<u64>,
     /// Interrupt time of RUN.
     pub run_at: u64,
     /// Notification events seen by the reader.
@@ -172,7 +173,10 @@ pub fn run_with<S: SharedSynth + Send + 'static>(
         host.platform.set_time(start + t);
         let before = thread_allocations();
         let report = host.pump().tick(start + t);
-        captured.tick_allocations += thread_allocations() - before;
+        captured.tick_allocations = match (before, thread_allocations()) {
+            (Some(before), Some(after)) => Some(captured.tick_allocations.unwrap_or(0) + after - before),
+            _ => None,
+        };
         captured
             .tick_frames
             .push((u128::from(t) * 48_000 / 10_000_000) as u64);
