@@ -50,10 +50,9 @@ impl<P: Platform> Slot<P> {
 
 struct MiniportState<P: Platform> {
     port: PPORTDMUS,
+    /// Registered cores (weak: their streams, and in hardware-synth mode the [`HardwareSynth`]
+    /// handles, hold them). In hardware-synth mode the first slot holds the one core.
     slots: [Slot<P>; MAX_CORES],
-    /// Hardware-synth mode: the one core (weak, like the slots; the [`HardwareSynth`] handles and
-    /// the streams hold it).
-    hardware: *const Core<P>,
 }
 
 // SAFETY: the port pointer is a COM object usable from any thread; the core pointers are only
@@ -105,7 +104,6 @@ impl<P: Platform> MiniportObject<P> {
             state: SpinLock::new(MiniportState {
                 port: null_mut(),
                 slots: [Slot::EMPTY; MAX_CORES],
-                hardware: null(),
             }),
         })
     }
@@ -129,7 +127,6 @@ impl<P: Platform> MiniportObject<P> {
         {
             // SAFETY: `object` is live (we hold its creation reference).
             let mut state = unsafe { (*object).state.lock() };
-            state.hardware = core;
             // The slot makes property requests without a stream find the core; `wave` marks the
             // missing wave half as taken so that nothing ever pairs with it.
             if let Some(slot) = state.slots.first_mut() {
@@ -165,11 +162,6 @@ impl<P: Platform> MiniportObject<P> {
         }
     }
 
-    /// The mode this miniport was created in.
-    pub fn mode(&self) -> SynthMode {
-        self.mode
-    }
-
     /// Drops one reference; frees the object on the last.
     ///
     /// # Safety
@@ -195,9 +187,6 @@ impl<P: Platform> MiniportObject<P> {
         let mut state = self.state.lock();
         for slot in state.slots.iter_mut().filter(|slot| slot.core == core) {
             *slot = Slot::EMPTY;
-        }
-        if state.hardware == core {
-            state.hardware = null();
         }
     }
 
@@ -424,9 +413,13 @@ impl<P: Platform> MiniportObject<P> {
 
     /// Finds a core missing `pin` (pairing in creation order, as ddksynth) or makes a new one.
     /// Returns it with a reference.
+    ///
+    /// Hardware-synth mode: every MIDI stream attaches to the one core (several applications may
+    /// play at once, merged as on a hardware synth's MIDI input); `InvalidState` if the adapter
+    /// already dropped every handle on it (the device is going away).
     fn claim(&self, pin: Pin) -> Result<*const Core<P>> {
         if self.mode == SynthMode::HardwareSynth {
-            return self.claim_hardware();
+            return self.any_core().ok_or(MiniportError::InvalidState);
         }
         {
             let mut state = self.state.lock();
@@ -468,21 +461,6 @@ impl<P: Platform> MiniportObject<P> {
             return Err(MiniportError::OutOfMemory);
         }
         Ok(core)
-    }
-
-    /// Hardware-synth mode: every MIDI stream attaches to the one core (several applications may
-    /// play at once, merged as on a hardware synth's MIDI input). `InvalidState` if the adapter
-    /// already dropped every handle on it (the device is going away).
-    fn claim_hardware(&self) -> Result<*const Core<P>> {
-        let state = self.state.lock();
-        let core = state.hardware;
-        // SAFETY: a registered core is not freed yet (it unregisters under this lock first);
-        // `try_add_ref` refuses one whose last reference is gone.
-        if !core.is_null() && unsafe { (*core).try_add_ref() } {
-            Ok(core)
-        } else {
-            Err(MiniportError::InvalidState)
-        }
     }
 
     /// Marks `pin`'s half of `core` free again (its stream failed to open or was released).
