@@ -273,6 +273,7 @@ pub fn filter(mode: crate::SynthMode) -> &'static PCFILTER_DESCRIPTOR {
 ///   leaves through the WaveRT capture endpoint, a separate subdevice).
 pub mod hardware_synth {
     use super::{MIDI_PIN_RANGE_COUNT, NODES, RANGE_DIRECTMUSIC, RANGE_MIDI, RangeList, midi_pin};
+    pub use super::{NODE_SYNTH, PIN_MIDI};
     use core::mem::size_of;
     use core::ptr::null;
     use portcls_sys::{
@@ -281,18 +282,14 @@ pub mod hardware_synth {
         PCPIN_DESCRIPTOR,
     };
 
-    /// The MIDI render pin (the only pin).
-    pub const PIN_MIDI: u32 = 0;
-    /// The synth node (index into [`NODES`]).
-    pub const NODE_SYNTH: u32 = 0;
-
     /// The MIDI pin's ranges, legacy MIDI first.
     pub static MIDI_RANGES: RangeList<MIDI_PIN_RANGE_COUNT> = RangeList([
         &RANGE_MIDI as *const KSDATARANGE_MUSIC as *mut KSDATARANGE,
         &RANGE_DIRECTMUSIC as *const KSDATARANGE_MUSIC as *mut KSDATARANGE,
     ]);
 
-    /// The only pin: the classic filter's MIDI pin over the MIDI-first range list.
+    /// The only pin ([`PIN_MIDI`], as in the classic filter): the classic filter's MIDI pin over
+    /// the MIDI-first range list.
     pub static PINS: [PCPIN_DESCRIPTOR; 1] = [midi_pin(&MIDI_RANGES)];
 
     /// Pin 0 → synth node input.
