@@ -63,6 +63,12 @@ impl SampleClock {
         }
     }
 
+    /// Forgets the mapping (as [`Self::new`] at the same rate): the next `start` or `sync_frame`
+    /// maps afresh.
+    pub fn reset(&mut self) {
+        *self = Self::new(self.rate);
+    }
+
     /// The sample rate.
     pub fn rate(&self) -> u32 {
         self.rate

@@ -433,8 +433,7 @@ impl<P: Platform> Core<P> {
             let old_clock = core::mem::replace(&mut queue.master_clock, master_clock);
             if self.mode == crate::SynthMode::HardwareSynth && old_clock != master_clock {
                 // A new master clock: the next render_into maps its frame to this clock afresh.
-                let rate = queue.clock.rate();
-                queue.clock = SampleClock::new(rate);
+                queue.clock.reset();
             }
             (old_allocator, old_clock)
         };
@@ -1027,8 +1026,7 @@ impl<P: Platform> Core<P> {
             } else {
                 if queue.clock.started() && position != queue.render_end {
                     // The stream axis restarted or skipped: map `position` to now afresh.
-                    let rate = queue.clock.rate();
-                    queue.clock = SampleClock::new(rate);
+                    queue.clock.reset();
                 }
                 queue.clock.sync_frame(master_now, position);
             }
@@ -1054,8 +1052,7 @@ impl<P: Platform> Core<P> {
         {
             // The reported axis restarted or jumped (another stream clock): map it afresh rather
             // than phase-lock across the jump.
-            let rate = queue.clock.rate();
-            queue.clock = SampleClock::new(rate);
+            queue.clock.reset();
         }
         queue.positions_reported = true;
         queue.last_reported = frame;
@@ -1122,8 +1119,7 @@ impl<P: Platform> Core<P> {
                     // The sink restarts at position 0 and with a new SyncToMaster(fStart).
                     queue.pending.clear();
                     queue.render_end = 0;
-                    let rate = queue.clock.rate();
-                    queue.clock = SampleClock::new(rate);
+                    queue.clock.reset();
                     if let Some(engine) = synth.engine.as_mut() {
                         engine.reset_clock();
                     }
