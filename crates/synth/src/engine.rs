@@ -398,7 +398,6 @@ impl Engine {
                 _ => break,
             }
         }
-        self.event_frame = frames;
         self.catch_up(None, frames);
         if self.reverb_on
             && let (Some(reverb), Some(send), Some(out)) = (

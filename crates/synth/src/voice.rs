@@ -91,37 +91,34 @@ impl Sources<'_> {
         }
     }
 
-    /// [`Self::shaped`] for a time-varying source, with the common cases inline: the LFOs
-    /// (bipolar, only inverted or not) and an EG through the plain linear transform.
+    /// [`Self::shaped`] for a time-varying source, with the common cases inline: the LFOs and
+    /// an EG through the plain linear transform.
     #[inline]
     fn moving(&self, code: u8, shape: Shape, curves: &Curves) -> f32 {
         let plain = shape.curve == Curve::Linear && !shape.invert && !shape.bipolar;
         match code {
-            source::LFO | source::VIBRATO => {
-                let v = if code == source::LFO {
-                    self.lfo
-                } else {
-                    self.vibrato
-                };
-                if shape.invert { -v } else { v }
-            }
+            source::LFO | source::VIBRATO => self.lfo_value(code, shape),
             source::EG1 if plain => self.eg1,
             source::EG2 if plain => self.eg2,
             _ => self.shaped(code, shape, curves),
         }
     }
 
+    /// An LFO's value: bipolar already, so only inversion applies.
+    #[inline(always)]
+    fn lfo_value(&self, code: u8, shape: Shape) -> f32 {
+        let v = if code == source::LFO {
+            self.lfo
+        } else {
+            self.vibrato
+        };
+        if shape.invert { -v } else { v }
+    }
+
     fn shaped(&self, code: u8, shape: Shape, curves: &Curves) -> f32 {
         match code {
             source::NONE => 1.0,
-            source::LFO | source::VIBRATO => {
-                let v = if code == source::LFO {
-                    self.lfo
-                } else {
-                    self.vibrato
-                };
-                if shape.invert { -v } else { v }
-            }
+            source::LFO | source::VIBRATO => self.lfo_value(code, shape),
             _ => {
                 let x = self.raw(code);
                 let y = match shape.curve {
