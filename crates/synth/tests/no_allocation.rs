@@ -8,7 +8,8 @@
 )]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dls::model::Patch;
 use portcls_sys::dls::*;
@@ -17,27 +18,39 @@ use synth::{Download, Engine, EngineConfig, Interpolation};
 
 struct Counting;
 
-static COUNTING: AtomicBool = AtomicBool::new(false);
+thread_local! {
+    /// Counting on this thread: allocations by the test harness's other threads (its output
+    /// capture, its timers) are not the engine's.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn counting() -> bool {
+    COUNTING.try_with(Cell::get).unwrap_or(false)
+}
+
+fn count(on: bool) {
+    COUNTING.with(|c| c.set(on));
+}
 static EVENTS: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: forwards to the system allocator unchanged; only counts calls.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::SeqCst) {
+        if counting() {
             EVENTS.fetch_add(1, Ordering::SeqCst);
         }
         // SAFETY: same contract as the caller's.
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if COUNTING.load(Ordering::SeqCst) {
+        if counting() {
             EVENTS.fetch_add(1, Ordering::SeqCst);
         }
         // SAFETY: same contract as the caller's.
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::SeqCst) {
+        if counting() {
             EVENTS.fetch_add(1, Ordering::SeqCst);
         }
         // SAFETY: same contract as the caller's.
@@ -85,12 +98,12 @@ fn schedule_render_install_unload_allocate_nothing() {
     let mut buffer_i16 = vec![0i16; 4096 * 2];
 
     // The counter works: a Box is one allocation and one free.
-    COUNTING.store(true, Ordering::SeqCst);
+    count(true);
     drop(std::hint::black_box(Box::new(1u8)));
-    COUNTING.store(false, Ordering::SeqCst);
+    count(false);
     assert_eq!(EVENTS.swap(0, Ordering::SeqCst), 2);
 
-    COUNTING.store(true, Ordering::SeqCst);
+    count(true);
     // Install and unload.
     let r1 = engine.install(Download::Wave(5, spare_wave)).is_ok();
     let r2 = engine.install(Download::Instrument(6, spare_instrument)).is_ok();
@@ -165,7 +178,7 @@ fn schedule_render_install_unload_allocate_nothing() {
     let unloaded_instrument = engine.unload(6);
     let unloaded_in_use = engine.unload(1);
     engine.render_f32(&mut buffer_f32);
-    COUNTING.store(false, Ordering::SeqCst);
+    count(false);
 
     assert!(r1 && r2 && queued > 3000);
     assert!(unloaded_wave.is_ok() && unloaded_instrument.is_ok() && unloaded_in_use.is_ok());
