@@ -805,7 +805,7 @@ impl Voice {
             Interpolation::Linear => {
                 // The taps are i16 values held as f32: exact conversions back.
                 let taps = [tap(0), tap(1)].map(|v| v as i16);
-                linear_dot(&taps, linear_row(self.position))
+                q14_dot(&taps, &linear_row(self.position))
             }
             Interpolation::Cubic => {
                 let row = tables.cubic.get((fraction >> 24) as usize).copied().unwrap_or([
@@ -816,7 +816,7 @@ impl Voice {
                 ]);
                 // The taps are i16 values held as f32: exact conversions back.
                 let taps = [tap(-1), tap(0), tap(1), tap(2)].map(|v| v as i16);
-                cubic_dot(&taps, &row)
+                q14_dot(&taps, &row)
             }
             Interpolation::Sinc => {
                 let c = tables
@@ -918,7 +918,7 @@ fn run_linear(data: &[i16], mut position: u64, increment: u64, out: &mut [f32]) 
     for o in out.iter_mut() {
         let at = (position >> 32) as usize + PAD;
         *o = match data.get(at..at + 2) {
-            Some(taps) => linear_dot(taps, linear_row(position)),
+            Some(taps) => q14_dot(taps, &linear_row(position)),
             _ => 0.0,
         };
         position = position.wrapping_add(increment);
@@ -979,16 +979,6 @@ fn proven_quads<'o, T: Copy>(
 fn linear_row(position: u64) -> [i16; 2] {
     let f = ((position as u32) >> 18) as i16;
     [(1i16 << crate::interp::CUBIC_SHIFT).wrapping_sub(f), f]
-}
-
-/// One linear output: the exact integer `a·(1 − f) + b·f` in Q14 (below 2^30 in magnitude),
-/// scaled to f32; the SSE2 path computes the same integers.
-#[inline]
-fn linear_dot(taps: &[i16], row: [i16; 2]) -> f32 {
-    let sum = taps.iter().zip(row).fold(0i32, |sum, (&x, c)| {
-        sum.wrapping_add(i32::from(x).wrapping_mul(i32::from(c)))
-    });
-    sum as f32 * CUBIC_UNIT
 }
 
 /// Four linear outputs with SSE2: each output's two taps are one 32-bit load, its Q14 weights
@@ -1059,7 +1049,7 @@ fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], t
         // (position as u32) >> 24 < 256 = CUBIC_PHASES: this index is always in range.
         let row = &table[((position as u32) >> 24) as usize & (CUBIC_PHASES - 1)];
         *o = match data.get(at..at + 4) {
-            Some(taps) => cubic_dot(taps, row),
+            Some(taps) => q14_dot(taps, row),
             _ => 0.0,
         };
         position = position.wrapping_add(increment);
@@ -1067,12 +1057,13 @@ fn run_cubic(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], t
     position
 }
 
-/// One cubic output: the exact integer dot product of four i16 taps and a Q14 row, scaled to
-/// f32 (the SSE2 path computes the same integers, so the two agree bit for bit). The sum cannot
-/// overflow: each product is below 2^29 in magnitude and a row's weights sum in magnitude to
-/// less than 1.2 × 2^14, so the total stays below 2^30; wrapping arithmetic matches `pmaddwd`.
+/// One linear or cubic output: the exact integer dot product of the i16 taps and a Q14 row
+/// (`[1 − f, f]` or a cubic table row), scaled to f32 (the SSE2 kernels compute the same
+/// integers, so the two agree bit for bit). The sum cannot overflow: each product is below 2^29
+/// in magnitude and a row's weights sum in magnitude to less than 1.2 × 2^14, so the total stays
+/// below 2^30; wrapping arithmetic matches `pmaddwd`.
 #[inline]
-fn cubic_dot(taps: &[i16], row: &[i16; 4]) -> f32 {
+fn q14_dot(taps: &[i16], row: &[i16]) -> f32 {
     let sum = taps.iter().zip(row).fold(0i32, |sum, (&x, &c)| {
         sum.wrapping_add(i32::from(x).wrapping_mul(i32::from(c)))
     });
@@ -1082,7 +1073,7 @@ fn cubic_dot(taps: &[i16], row: &[i16; 4]) -> f32 {
 /// Four cubic outputs with SSE2 (the x86_64 baseline: no extended state to save): each
 /// output's four i16 taps are one unaligned 64-bit load, as is its Q14 coefficient row; two
 /// outputs share a register, `pmaddwd` forms the pair sums, one shuffle-add finishes the four
-/// dot products in i32 (exact, as in [`cubic_dot`]: bit for bit the scalar result), then one
+/// dot products in i32 (exact, as in [`q14_dot`]: bit for bit the scalar result), then one
 /// conversion and scale. Returns the position after the four outputs.
 ///
 /// # Safety
