@@ -42,12 +42,11 @@ pub const MODE_VALUE_NAME_UTF16: [u16; 10] = ascii_to_utf16z(MODE_VALUE_NAME);
 /// The largest mode value, in bytes of UTF-16 data, that the driver reads (longer is an error).
 pub const MODE_VALUE_MAX_BYTES: usize = 64;
 
-/// `STATUS_OBJECT_NAME_NOT_FOUND`: the key has no such value.
-pub const STATUS_OBJECT_NAME_NOT_FOUND: NTSTATUS = 0xC000_0034_u32 as NTSTATUS;
-/// `STATUS_BUFFER_OVERFLOW`: the value is larger than the buffer (a warning status).
-pub const STATUS_BUFFER_OVERFLOW: NTSTATUS = 0x8000_0005_u32 as NTSTATUS;
-/// `STATUS_BUFFER_TOO_SMALL`: the value is larger than the buffer.
-pub const STATUS_BUFFER_TOO_SMALL: NTSTATUS = 0xC000_0023_u32 as NTSTATUS;
+/// The statuses of a value query: no such value (`STATUS_OBJECT_NAME_NOT_FOUND`), or a value
+/// larger than the buffer (`STATUS_BUFFER_OVERFLOW`, a warning, or `STATUS_BUFFER_TOO_SMALL`).
+pub use portcls_sys::dmerror::{
+    STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL, STATUS_OBJECT_NAME_NOT_FOUND,
+};
 
 /// Bytes before `Data` in `KEY_VALUE_PARTIAL_INFORMATION` (`TitleIndex`, `Type`, `DataLength`:
 /// three `ULONG`s, wdm.h).

@@ -28,14 +28,11 @@ pub const MAX_BYTES: u64 = 16 * 1024 * 1024;
 /// The most bytes one read asks for.
 pub const READ_CHUNK: usize = 1024 * 1024;
 
-/// `STATUS_OBJECT_NAME_NOT_FOUND`: no such file.
-pub const STATUS_OBJECT_NAME_NOT_FOUND: NTSTATUS = 0xC000_0034_u32 as NTSTATUS;
-/// `STATUS_OBJECT_PATH_NOT_FOUND`: no such directory.
-pub const STATUS_OBJECT_PATH_NOT_FOUND: NTSTATUS = 0xC000_003A_u32 as NTSTATUS;
-/// `STATUS_NO_SUCH_FILE`.
-pub const STATUS_NO_SUCH_FILE: NTSTATUS = 0xC000_000F_u32 as NTSTATUS;
-/// `STATUS_END_OF_FILE`: a read at or past the end.
-pub const STATUS_END_OF_FILE: NTSTATUS = 0xC000_0011_u32 as NTSTATUS;
+/// The statuses of an absent file (no such file, directory or name) and of a read at or past the
+/// end.
+pub use portcls_sys::dmerror::{
+    STATUS_END_OF_FILE, STATUS_NO_SUCH_FILE, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND,
+};
 
 /// The file operations [`read`] needs.
 pub trait FileAccess {

@@ -19,12 +19,13 @@ use dmksynth::adapter::{
     decode_value_query, start_device, subdevices,
 };
 use dmksynth::gm_dls::GmDlsError;
-use portcls_sys::dmerror::{NTSTATUS, STATUS_INVALID_PARAMETER, STATUS_NO_MEMORY, STATUS_UNSUCCESSFUL};
+use portcls_sys::dmerror::{
+    NTSTATUS, STATUS_INVALID_PARAMETER, STATUS_NO_MEMORY, STATUS_OBJECT_NAME_COLLISION, STATUS_UNSUCCESSFUL,
+};
 use wavert::collection::{Fallback, Source};
 use wavert::descriptor::PhysicalConnection;
 
 const STATUS_INSUFFICIENT_RESOURCES: NTSTATUS = 0xC000_009Au32 as NTSTATUS;
-const STATUS_OBJECT_NAME_COLLISION: NTSTATUS = 0xC000_0035u32 as NTSTATUS;
 const REG_DWORD: u32 = 4;
 
 /// A reference handed out by the fake; deliberately neither `Copy` nor `Clone`.

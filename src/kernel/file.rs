@@ -13,13 +13,14 @@
 
 use core::ptr::null_mut;
 
-use portcls_sys::dmerror::NTSTATUS;
+use portcls_sys::dmerror::{NTSTATUS, STATUS_UNSUCCESSFUL};
 use wdk_sys::ntddk::{ZwClose, ZwCreateFile, ZwQueryInformationFile, ZwReadFile};
 use wdk_sys::{
     _FILE_INFORMATION_CLASS, FILE_STANDARD_INFORMATION, HANDLE, IO_STATUS_BLOCK, LARGE_INTEGER,
     OBJECT_ATTRIBUTES, ULONG, UNICODE_STRING, USHORT,
 };
 
+use super::OBJ_KERNEL_HANDLE;
 use crate::gm_dls::FileAccess;
 
 /// `GENERIC_READ` (winnt.h/wdm.h).
@@ -38,10 +39,6 @@ const FILE_SYNCHRONOUS_IO_NONALERT: ULONG = 0x0000_0020;
 const FILE_NON_DIRECTORY_FILE: ULONG = 0x0000_0040;
 /// `OBJ_CASE_INSENSITIVE` (ntdef.h).
 const OBJ_CASE_INSENSITIVE: ULONG = 0x0000_0040;
-/// `OBJ_KERNEL_HANDLE` (ntdef.h).
-const OBJ_KERNEL_HANDLE: ULONG = 0x0000_0200;
-/// `STATUS_UNSUCCESSFUL`, for an open that "succeeded" without a handle.
-const STATUS_UNSUCCESSFUL: NTSTATUS = 0xC000_0001_u32 as NTSTATUS;
 
 /// An open kernel file handle, closed by [`FileAccess::close`].
 pub(crate) struct FileHandle(HANDLE);

@@ -26,6 +26,10 @@ extern crate wdk_panic;
 #[global_allocator]
 static GLOBAL_ALLOCATOR: wdk_alloc::WdkAllocator = wdk_alloc::WdkAllocator;
 
+/// `OBJ_KERNEL_HANDLE` (ntdef.h): a handle only kernel mode can use (the file and the render
+/// thread open theirs so).
+const OBJ_KERNEL_HANDLE: u32 = 0x0000_0200;
+
 mod capture;
 mod driver;
 mod file;

@@ -17,10 +17,8 @@ use wdk_sys::ntddk::{
 use wdk_sys::{HANDLE, KEY_READ, PLUGPLAY_REGKEY_DEVICE, ULONG, UNICODE_STRING, USHORT};
 
 use crate::adapter::{MODE_VALUE_NAME_UTF16, ModeError, ModeValue, ValueBuffer, decode_value_query};
+use portcls_sys::dmerror::STATUS_NO_SUCH_DEVICE;
 use portcls_sys::ntdef::PDEVICE_OBJECT;
-
-/// `STATUS_NO_SUCH_DEVICE`: the device has no PDO below it (cannot happen for a PnP device).
-const STATUS_NO_SUCH_DEVICE: i32 = 0xC000_000E_u32 as i32;
 
 /// Reads `SynthMode` from `device`'s hardware key into `buffer`.
 ///
@@ -31,6 +29,7 @@ pub(crate) unsafe fn read_mode_value(device: PDEVICE_OBJECT, buffer: &mut ValueB
     // pointer to the lowest device of its stack, or null.
     let pdo = unsafe { IoGetDeviceAttachmentBaseRef(device.cast()) };
     if pdo.is_null() {
+        // No PDO below the device (cannot happen for a PnP device).
         return ModeValue::Failed(ModeError::Unreadable(STATUS_NO_SUCH_DEVICE));
     }
     let mut key: HANDLE = core::ptr::null_mut();

@@ -42,6 +42,7 @@ use wdk_sys::{
     PEX_TIMER, PKTHREAD, PVOID, ULONG,
 };
 
+use super::OBJ_KERNEL_HANDLE;
 use super::platform::{KernelMutex, KernelPlatform, KernelSpinLock};
 use crate::render_loop::RenderLoopHost;
 
@@ -50,8 +51,6 @@ const EX_TIMER_HIGH_RESOLUTION: ULONG = 0x4;
 /// `THREAD_ALL_ACCESS` (wdm.h, NTDDI_VERSION >= Vista: `STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE |
 /// 0xFFFF`).
 const THREAD_ALL_ACCESS: ULONG = 0x001F_FFFF;
-/// `OBJ_KERNEL_HANDLE` (ntdef.h).
-const OBJ_KERNEL_HANDLE: ULONG = 0x0000_0200;
 /// `LOW_REALTIME_PRIORITY` (wdm.h).
 const LOW_REALTIME_PRIORITY: i32 = 16;
 /// The render thread's priority: in the real-time range, below the system's most critical threads

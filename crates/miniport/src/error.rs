@@ -27,10 +27,7 @@ use portcls_sys::dmerror::{
 };
 use synth::EngineError;
 
-/// `STATUS_ACCESS_VIOLATION`.
-pub const STATUS_ACCESS_VIOLATION: NTSTATUS = 0xC000_0005u32 as NTSTATUS;
-/// `STATUS_NO_MATCH`.
-pub const STATUS_NO_MATCH: NTSTATUS = 0xC000_0272u32 as NTSTATUS;
+pub use portcls_sys::{STATUS_ACCESS_VIOLATION, STATUS_NO_MATCH};
 
 /// Why a miniport entry point failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -64,6 +64,22 @@ pub const STATUS_INVALID_DEVICE_STATE: NTSTATUS = 0xC000_0184u32 as NTSTATUS;
 pub const STATUS_INVALID_BUFFER_SIZE: NTSTATUS = 0xC000_0206u32 as NTSTATUS;
 /// Device not ready.
 pub const STATUS_DEVICE_NOT_READY: NTSTATUS = 0xC000_00A3u32 as NTSTATUS;
+/// A caller's buffer is not accessible.
+pub const STATUS_ACCESS_VIOLATION: NTSTATUS = 0xC000_0005u32 as NTSTATUS;
+/// No format in common (`DataRangeIntersection`).
+pub const STATUS_NO_MATCH: NTSTATUS = 0xC000_0272u32 as NTSTATUS;
+/// No such file or registry value.
+pub const STATUS_OBJECT_NAME_NOT_FOUND: NTSTATUS = 0xC000_0034u32 as NTSTATUS;
+/// The name is taken (a subdevice registered twice).
+pub const STATUS_OBJECT_NAME_COLLISION: NTSTATUS = 0xC000_0035u32 as NTSTATUS;
+/// No such directory.
+pub const STATUS_OBJECT_PATH_NOT_FOUND: NTSTATUS = 0xC000_003Au32 as NTSTATUS;
+/// No such file.
+pub const STATUS_NO_SUCH_FILE: NTSTATUS = 0xC000_000Fu32 as NTSTATUS;
+/// A read at or past the end of a file.
+pub const STATUS_END_OF_FILE: NTSTATUS = 0xC000_0011u32 as NTSTATUS;
+/// No such device.
+pub const STATUS_NO_SUCH_DEVICE: NTSTATUS = 0xC000_000Eu32 as NTSTATUS;
 
 /// `NT_SUCCESS`.
 pub const fn nt_success(status: NTSTATUS) -> bool {

@@ -26,8 +26,7 @@ use portcls_sys::{
     STATUS_NOT_SUPPORTED, STATUS_UNSUCCESSFUL,
 };
 
-/// `STATUS_NO_MATCH`.
-pub const STATUS_NO_MATCH: NTSTATUS = 0xC000_0272u32 as NTSTATUS;
+pub use portcls_sys::STATUS_NO_MATCH;
 
 /// Why a WaveRT or topology entry point failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

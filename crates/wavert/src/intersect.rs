@@ -10,15 +10,10 @@ use portcls_sys::{
     GUID, KSDATAFORMAT_PACKED, KSDATAFORMAT_SPECIFIER_WAVEFORMATEX, KSDATAFORMAT_SPECIFIER_WILDCARD,
     KSDATAFORMAT_SUBTYPE_IEEE_FLOAT, KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_SUBTYPE_WILDCARD,
     KSDATAFORMAT_TYPE_AUDIO, KSDATAFORMAT_TYPE_WILDCARD, KSDATAFORMAT_WAVEFORMATEX, KSDATARANGE,
-    KSDATARANGE_AUDIO, WAVEFORMATEX,
+    KSDATARANGE_AUDIO, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, WAVEFORMATEX,
 };
 
 use crate::format::{CHANNELS, SAMPLE_RATE, SampleFormat};
-
-/// `WAVE_FORMAT_PCM`.
-const WAVE_FORMAT_PCM: u16 = 1;
-/// `WAVE_FORMAT_IEEE_FLOAT`.
-const WAVE_FORMAT_IEEE_FLOAT: u16 = 3;
 
 impl SampleFormat {
     /// The `KSDATAFORMAT` sub-format GUID.
@@ -117,8 +112,10 @@ pub fn stream_format(
         return None;
     }
     let tag = match (wave.wFormatTag, extensible_subformat) {
-        (0xFFFE, Some(sub)) if *sub == KSDATAFORMAT_SUBTYPE_PCM => WAVE_FORMAT_PCM,
-        (0xFFFE, Some(sub)) if *sub == KSDATAFORMAT_SUBTYPE_IEEE_FLOAT => WAVE_FORMAT_IEEE_FLOAT,
+        (WAVE_FORMAT_EXTENSIBLE, Some(sub)) if *sub == KSDATAFORMAT_SUBTYPE_PCM => WAVE_FORMAT_PCM,
+        (WAVE_FORMAT_EXTENSIBLE, Some(sub)) if *sub == KSDATAFORMAT_SUBTYPE_IEEE_FLOAT => {
+            WAVE_FORMAT_IEEE_FLOAT
+        }
         (tag, _) => tag,
     };
     let found =
@@ -192,7 +189,7 @@ mod tests {
         lying.DataFormat.SubFormat = KSDATAFORMAT_SUBTYPE_IEEE_FLOAT;
         assert_eq!(stream_format(&lying, None), None);
         let mut extensible = SampleFormat::Float32.ks_format();
-        extensible.WaveFormatEx.wFormatTag = 0xFFFE;
+        extensible.WaveFormatEx.wFormatTag = WAVE_FORMAT_EXTENSIBLE;
         assert_eq!(
             stream_format(&extensible, Some(&KSDATAFORMAT_SUBTYPE_IEEE_FLOAT)),
             Some(SampleFormat::Float32)

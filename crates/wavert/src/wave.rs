@@ -16,9 +16,10 @@ use miniport::platform::SpinLock;
 use miniport::properties::PropertyCall;
 use portcls_sys::{
     BOOLEAN, GUID, IID_IMiniport, IID_IMiniportWaveRT, IID_IUnknown, IMiniportWaveRT, IMiniportWaveRTVtbl,
-    KSDATAFORMAT_WAVEFORMATEX, KSDATARANGE, KSDATARANGE_AUDIO, NTSTATUS, PDEVICE_DESCRIPTION, PKSDATAFORMAT,
-    PKSDATARANGE, PMINIPORTWAVERTSTREAM, PPCFILTER_DESCRIPTOR, PPORTWAVERT, PPORTWAVERTSTREAM, PRESOURCELIST,
-    PULONG, PUNKNOWN, PVOID, STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, ULONG,
+    KSDATAFORMAT, KSDATAFORMAT_WAVEFORMATEX, KSDATARANGE, KSDATARANGE_AUDIO, NTSTATUS, PDEVICE_DESCRIPTION,
+    PKSDATAFORMAT, PKSDATARANGE, PMINIPORTWAVERTSTREAM, PPCFILTER_DESCRIPTOR, PPORTWAVERT, PPORTWAVERTSTREAM,
+    PRESOURCELIST, PULONG, PUNKNOWN, PVOID, STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, ULONG,
+    WAVE_FORMAT_EXTENSIBLE, WAVEFORMATEXTENSIBLE,
 };
 
 use crate::capture::CaptureStreamObject;
@@ -33,12 +34,11 @@ use crate::shared::SharedSynth;
 /// `WaveMiniport` magic ("DMKW"); the DMus property handler ignores it (no automation table here).
 pub const MAGIC_WAVE_MINIPORT: u32 = 0x444D_4B57;
 
-/// `WAVE_FORMAT_EXTENSIBLE`.
-const WAVE_FORMAT_EXTENSIBLE: u16 = 0xFFFE;
-/// Bytes of `KSDATAFORMAT` + `WAVEFORMATEXTENSIBLE`.
-const EXTENSIBLE_FORMAT_SIZE: usize = 64 + 40;
-/// Offset of `WAVEFORMATEXTENSIBLE.SubFormat` in the whole format.
-const EXTENSIBLE_SUBFORMAT_OFFSET: usize = 64 + 24;
+/// Bytes of `KSDATAFORMAT` + `WAVEFORMATEXTENSIBLE` (104).
+const EXTENSIBLE_FORMAT_SIZE: usize = size_of::<KSDATAFORMAT>() + size_of::<WAVEFORMATEXTENSIBLE>();
+/// Offset of `WAVEFORMATEXTENSIBLE.SubFormat` in the whole format (88).
+const EXTENSIBLE_SUBFORMAT_OFFSET: usize =
+    size_of::<KSDATAFORMAT>() + core::mem::offset_of!(WAVEFORMATEXTENSIBLE, SubFormat);
 
 /// The property entry of objects without properties (never called: their filters have no
 /// automation table, and the DMus handler only dispatches its own magics).
