@@ -9,8 +9,9 @@
 //! while nobody records is noticed within 50 ms: the DMus miniport cannot wake the thread). On
 //! stop the timer is left cancelled.
 
-/// The timer period while the pump keeps ticking, 100 ns units (2 ms, ADR 002).
-pub const TICK_100NS: i64 = 20_000;
+/// The timer period while the pump keeps ticking, 100 ns units: the pump's own tick
+/// ([`wavert::DEFAULT_TICK_100NS`], 2 ms, ADR 002), as the signed due time the timer takes.
+pub const TICK_100NS: i64 = wavert::DEFAULT_TICK_100NS as i64;
 
 /// The idle wait's timeout, 100 ns units (50 ms).
 pub const IDLE_TIMEOUT_100NS: i64 = 500_000;
