@@ -131,8 +131,6 @@ opaque!(
     MDL,
     /// `KEVENT` (WaveRT notification events).
     KEVENT,
-    /// `DEVICE_DESCRIPTION` (`IMiniportWaveRT::GetDeviceDescription`).
-    DEVICE_DESCRIPTION,
     /// `KSRTAUDIO_HWREGISTER` (ksmedia.h): a virtual WaveRT device has no position or clock
     /// register and fails the calls that would fill it.
     KSRTAUDIO_HWREGISTER,
@@ -142,6 +140,46 @@ opaque!(
 pub type PMDL = *mut MDL;
 /// `PKEVENT`.
 pub type PKEVENT = *mut KEVENT;
+/// `DEVICE_DESCRIPTION` (wdm.h; `IMiniportWaveRT::GetDeviceDescription`) through `DmaPort`: the
+/// fields of versions 0 to 2, 40 bytes, as mingw declares it. The WDK's version 3 appends
+/// fields after `DmaPort`; a miniport that fills this part leaves them as the caller set them.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DEVICE_DESCRIPTION {
+    /// `DEVICE_DESCRIPTION_VERSION` (0), 1 or 2.
+    pub Version: ULONG,
+    /// A bus-master device.
+    pub Master: BOOLEAN,
+    /// Scatter/gather DMA.
+    pub ScatterGather: BOOLEAN,
+    /// Demand-mode system DMA.
+    pub DemandMode: BOOLEAN,
+    /// Auto-initialising system DMA.
+    pub AutoInitialize: BOOLEAN,
+    /// 32-bit addresses.
+    pub Dma32BitAddresses: BOOLEAN,
+    /// Ignore the transfer count.
+    pub IgnoreCount: BOOLEAN,
+    /// Reserved.
+    pub Reserved1: BOOLEAN,
+    /// 64-bit addresses.
+    pub Dma64BitAddresses: BOOLEAN,
+    /// Bus number.
+    pub BusNumber: ULONG,
+    /// System DMA channel.
+    pub DmaChannel: ULONG,
+    /// `INTERFACE_TYPE` (`PCIBus` = 5).
+    pub InterfaceType: LONG,
+    /// `DMA_WIDTH`.
+    pub DmaWidth: LONG,
+    /// `DMA_SPEED`.
+    pub DmaSpeed: LONG,
+    /// Largest transfer, in bytes.
+    pub MaximumLength: ULONG,
+    /// DMA port (MCA).
+    pub DmaPort: ULONG,
+}
+
 /// `PDEVICE_DESCRIPTION`.
 pub type PDEVICE_DESCRIPTION = *mut DEVICE_DESCRIPTION;
 /// `SIZE_T`.

@@ -645,6 +645,27 @@ fn all_checks() -> Checks {
     layout!(k, IPowerNotify { lpVtbl });
 
     // ---- portcls.h WaveRT and topology (src/wavert.rs) ----
+    layout!(
+        k,
+        DEVICE_DESCRIPTION {
+            Version,
+            Master,
+            ScatterGather,
+            DemandMode,
+            AutoInitialize,
+            Dma32BitAddresses,
+            IgnoreCount,
+            Reserved1,
+            Dma64BitAddresses,
+            BusNumber,
+            DmaChannel,
+            InterfaceType,
+            DmaWidth,
+            DmaSpeed,
+            MaximumLength,
+            DmaPort,
+        }
+    );
     layout!(k, LARGE_INTEGER { QuadPart });
     layout!(k, IPortWaveRT { lpVtbl });
     layout!(k, IPortTopology { lpVtbl });

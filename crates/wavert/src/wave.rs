@@ -15,11 +15,11 @@ use miniport::com::{
 use miniport::platform::SpinLock;
 use miniport::properties::PropertyCall;
 use portcls_sys::{
-    BOOLEAN, GUID, IID_IMiniport, IID_IMiniportWaveRT, IID_IUnknown, IMiniportWaveRT, IMiniportWaveRTVtbl,
-    KSDATAFORMAT, KSDATAFORMAT_WAVEFORMATEX, KSDATARANGE, KSDATARANGE_AUDIO, NTSTATUS, PDEVICE_DESCRIPTION,
-    PKSDATAFORMAT, PKSDATARANGE, PMINIPORTWAVERTSTREAM, PPCFILTER_DESCRIPTOR, PPORTWAVERT, PPORTWAVERTSTREAM,
-    PRESOURCELIST, PULONG, PUNKNOWN, PVOID, STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, ULONG,
-    WAVE_FORMAT_EXTENSIBLE, WAVEFORMATEXTENSIBLE,
+    BOOLEAN, DEVICE_DESCRIPTION, GUID, IID_IMiniport, IID_IMiniportWaveRT, IID_IUnknown, IMiniportWaveRT,
+    IMiniportWaveRTVtbl, KSDATAFORMAT, KSDATAFORMAT_WAVEFORMATEX, KSDATARANGE, KSDATARANGE_AUDIO, NTSTATUS,
+    PDEVICE_DESCRIPTION, PKSDATAFORMAT, PKSDATARANGE, PMINIPORTWAVERTSTREAM, PPCFILTER_DESCRIPTOR,
+    PPORTWAVERT, PPORTWAVERTSTREAM, PRESOURCELIST, PULONG, PUNKNOWN, PVOID, STATUS_NOT_IMPLEMENTED,
+    STATUS_SUCCESS, ULONG, WAVE_FORMAT_EXTENSIBLE, WAVEFORMATEXTENSIBLE,
 };
 
 use crate::capture::CaptureStreamObject;
@@ -279,77 +279,30 @@ impl<P: WaveRtPlatform, S: SharedSynth + Send + 'static> WaveMiniport<P, S> {
             return WaveRtError::InvalidParameter.ntstatus();
         }
         // SAFETY: writable for the version-0 part by contract.
-        unsafe {
-            description
-                .cast::<DeviceDescriptionV0>()
-                .write_unaligned(DeviceDescriptionV0::VIRTUAL)
-        };
+        unsafe { description.write_unaligned(VIRTUAL_DEVICE) };
         STATUS_SUCCESS
     }
 }
 
-/// The first 40 bytes of wdm.h's `DEVICE_DESCRIPTION` (fields of every version), which
-/// `portcls-sys` keeps opaque.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DeviceDescriptionV0 {
-    /// `DEVICE_DESCRIPTION_VERSION` (0).
-    pub version: u32,
-    /// `Master`.
-    pub master: u8,
-    /// `ScatterGather`.
-    pub scatter_gather: u8,
-    /// `DemandMode`.
-    pub demand_mode: u8,
-    /// `AutoInitialize`.
-    pub auto_initialize: u8,
-    /// `Dma32BitAddresses`.
-    pub dma_32bit_addresses: u8,
-    /// `IgnoreCount`.
-    pub ignore_count: u8,
-    /// `Reserved1`.
-    pub reserved: u8,
-    /// `Dma64BitAddresses`.
-    pub dma_64bit_addresses: u8,
-    /// `BusNumber`.
-    pub bus_number: u32,
-    /// `DmaChannel`.
-    pub dma_channel: u32,
-    /// `InterfaceType` (`PCIBus` = 5).
-    pub interface_type: i32,
-    /// `DmaWidth`.
-    pub dma_width: i32,
-    /// `DmaSpeed`.
-    pub dma_speed: i32,
-    /// `MaximumLength`.
-    pub maximum_length: u32,
-    /// `DmaPort`.
-    pub dma_port: u32,
-}
-
-const _: () = assert!(size_of::<DeviceDescriptionV0>() == 40);
-
-impl DeviceDescriptionV0 {
-    /// What [`WaveMiniport`] reports.
-    pub const VIRTUAL: Self = Self {
-        version: 0,
-        master: 1,
-        scatter_gather: 1,
-        demand_mode: 0,
-        auto_initialize: 0,
-        dma_32bit_addresses: 1,
-        ignore_count: 0,
-        reserved: 0,
-        dma_64bit_addresses: 0,
-        bus_number: 0,
-        dma_channel: 0,
-        interface_type: 5,
-        dma_width: 0,
-        dma_speed: 0,
-        maximum_length: u32::MAX,
-        dma_port: 0,
-    };
-}
+/// What [`WaveMiniport`] reports: a virtual bus master, 32-bit addresses, PCI, no length limit.
+const VIRTUAL_DEVICE: DEVICE_DESCRIPTION = DEVICE_DESCRIPTION {
+    Version: 0,
+    Master: 1,
+    ScatterGather: 1,
+    DemandMode: 0,
+    AutoInitialize: 0,
+    Dma32BitAddresses: 1,
+    IgnoreCount: 0,
+    Reserved1: 0,
+    Dma64BitAddresses: 0,
+    BusNumber: 0,
+    DmaChannel: 0,
+    InterfaceType: 5,
+    DmaWidth: 0,
+    DmaSpeed: 0,
+    MaximumLength: u32::MAX,
+    DmaPort: 0,
+};
 
 /// Reads a `NewStream` / `SetFormat` format defensively: `FormatSize` first, then the
 /// `KSDATAFORMAT_WAVEFORMATEX`, then the `WAVEFORMATEXTENSIBLE` sub-format when the tag says so.
