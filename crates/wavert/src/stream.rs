@@ -40,16 +40,11 @@ pub struct PositionSource {
 impl PositionSource {
     /// `KSAUDIO_POSITION` at `now` (zeros without a buffer).
     pub fn position(&self, now: u64) -> BufferPosition {
-        let offset = self
-            .clock
-            .frames_at(now)
-            .checked_rem(u64::from(self.buffer_frames))
-            .unwrap_or(0)
-            .saturating_mul(u64::from(self.frame_bytes));
-        BufferPosition {
-            play_offset: offset,
-            write_offset: offset,
-        }
+        BufferPosition::of_frame(
+            self.clock.frames_at(now),
+            self.buffer_frames,
+            u64::from(self.frame_bytes),
+        )
     }
 }
 

@@ -111,6 +111,21 @@ pub struct BufferPosition {
     pub write_offset: u64,
 }
 
+impl BufferPosition {
+    /// The position of absolute stream frame `frame` in a cyclic buffer of `buffer_frames`
+    /// frames of `frame_bytes` bytes (zeros without a buffer).
+    pub fn of_frame(frame: u64, buffer_frames: u32, frame_bytes: u64) -> Self {
+        let offset = frame
+            .checked_rem(u64::from(buffer_frames))
+            .unwrap_or(0)
+            .saturating_mul(frame_bytes);
+        Self {
+            play_offset: offset,
+            write_offset: offset,
+        }
+    }
+}
+
 impl From<BufferPosition> for portcls_sys::KSAUDIO_POSITION {
     fn from(position: BufferPosition) -> Self {
         Self {
@@ -204,15 +219,11 @@ impl CyclicWriter {
 
     /// The `KSAUDIO_POSITION` for engine position `position` (absolute frames).
     pub fn position(&self, position: u64) -> BufferPosition {
-        let frames = u64::from(self.config.buffer_frames);
-        let offset = position
-            .checked_rem(frames)
-            .unwrap_or(0)
-            .saturating_mul(self.config.format.frame_bytes() as u64);
-        BufferPosition {
-            play_offset: offset,
-            write_offset: offset,
-        }
+        BufferPosition::of_frame(
+            position,
+            self.config.buffer_frames,
+            self.config.format.frame_bytes() as u64,
+        )
     }
 
     /// The engine frame that the stream frame `frame` is (or will be) rendered from; frames
