@@ -3,22 +3,19 @@
 //! named "dmksynth output" joined to the wave filter's bridge. No nodes, no properties; format
 //! intersection is left to PortCls's default handler (`STATUS_NOT_IMPLEMENTED`).
 
-use core::ptr::{NonNull, null_mut};
+use core::ptr::NonNull;
 
 use miniport::Platform;
-use miniport::com::{
-    ComObject, ObjectHeader, add_ref, com_add_ref, com_release, free_box, query_interface, try_box,
-};
-use miniport::platform::SpinLock;
+use miniport::com::{ComObject, ObjectHeader, add_ref, free_box, query_interface, try_box};
 use portcls_sys::{
     GUID, IID_IMiniport, IID_IMiniportTopology, IID_IUnknown, IMiniportTopology, IMiniportTopologyVtbl,
-    IPortTopology, NTSTATUS, PKSDATARANGE, PPCFILTER_DESCRIPTOR, PPORTTOPOLOGY, PRESOURCELIST, PULONG,
-    PUNKNOWN, PVOID, STATUS_SUCCESS, ULONG,
+    NTSTATUS, PKSDATARANGE, PPCFILTER_DESCRIPTOR, PPORTTOPOLOGY, PRESOURCELIST, PULONG, PUNKNOWN, PVOID,
+    STATUS_SUCCESS, ULONG,
 };
 
 use crate::descriptor::TOPOLOGY_FILTER;
 use crate::error::WaveRtError;
-use crate::wave::{PortPointer, no_properties};
+use crate::wave::no_properties;
 
 /// `TopologyMiniport` magic ("DMKT").
 pub const MAGIC_TOPOLOGY_MINIPORT: u32 = 0x444D_4B54;
@@ -28,7 +25,6 @@ pub const MAGIC_TOPOLOGY_MINIPORT: u32 = 0x444D_4B54;
 pub struct TopologyMiniport<P: Platform> {
     header: ObjectHeader,
     platform: P,
-    port: SpinLock<P::Lock, PortPointer<IPortTopology>>,
 }
 
 // SAFETY: `#[repr(C)]` with the header as its first field.
@@ -56,7 +52,6 @@ impl<P: Platform> TopologyMiniport<P> {
                 no_properties,
             ),
             platform,
-            port: SpinLock::new(PortPointer(null_mut())),
         })?;
         NonNull::new(object).ok_or(WaveRtError::OutOfMemory)
     }
@@ -70,12 +65,6 @@ impl<P: Platform> TopologyMiniport<P> {
         // SAFETY: live object, caller's reference.
         let remaining = unsafe { (*object).header.release() };
         if remaining == 0 {
-            // SAFETY: last reference: still allocated and only ours.
-            let port = unsafe { (*object).port.lock().0 };
-            if !port.is_null() {
-                // SAFETY: AddRef'ed in Init.
-                unsafe { com_release(port) };
-            }
             // SAFETY: made by try_box in `create`; last reference.
             unsafe { free_box(object) };
         }
@@ -128,15 +117,8 @@ impl<P: Platform> TopologyMiniport<P> {
         if port.is_null() {
             return WaveRtError::InvalidParameter.ntstatus();
         }
-        // SAFETY: live COM object by contract.
-        unsafe { com_add_ref(port) };
         // SAFETY: live object.
         let me = unsafe { &*this.cast::<Self>() };
-        let previous = core::mem::replace(&mut *me.port.lock(), PortPointer(port));
-        if !previous.0.is_null() {
-            // SAFETY: the reference a previous Init took.
-            unsafe { com_release(previous.0) };
-        }
         miniport::log!(me.platform, Info, "WaveRT topology miniport initialised");
         STATUS_SUCCESS
     }

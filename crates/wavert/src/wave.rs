@@ -9,10 +9,7 @@
 use core::mem::size_of;
 use core::ptr::{NonNull, null_mut};
 
-use miniport::com::{
-    ComObject, ObjectHeader, add_ref, com_add_ref, com_release, free_box, query_interface, try_box,
-};
-use miniport::platform::SpinLock;
+use miniport::com::{ComObject, ObjectHeader, add_ref, free_box, query_interface, try_box};
 use miniport::properties::PropertyCall;
 use portcls_sys::{
     BOOLEAN, DEVICE_DESCRIPTION, GUID, IID_IMiniport, IID_IMiniportWaveRT, IID_IUnknown, IMiniportWaveRT,
@@ -46,19 +43,11 @@ pub(crate) unsafe fn no_properties(_object: *const ObjectHeader, _call: &mut Pro
     STATUS_NOT_IMPLEMENTED
 }
 
-/// A COM interface pointer that may move between threads (the port's objects are free-threaded).
-#[derive(Clone, Copy)]
-pub(crate) struct PortPointer<T>(pub(crate) *mut T);
-
-// SAFETY: PortCls's port objects are usable from any thread.
-unsafe impl<T> Send for PortPointer<T> {}
-
 /// The WaveRT miniport COM object.
 #[repr(C)]
 pub struct WaveMiniport<P: WaveRtPlatform, S: SharedSynth + Send + 'static> {
     header: ObjectHeader,
     renderer: NonNull<Renderer<P, S>>,
-    port: SpinLock<P::Lock, PortPointer<portcls_sys::IPortWaveRT>>,
 }
 
 // SAFETY: `#[repr(C)]` with the header as its first field.
@@ -88,7 +77,6 @@ impl<P: WaveRtPlatform, S: SharedSynth + Send + 'static> WaveMiniport<P, S> {
                 no_properties,
             ),
             renderer,
-            port: SpinLock::new(PortPointer(null_mut())),
         })?;
         // SAFETY: the caller holds a renderer reference.
         unsafe { renderer.as_ref() }.add_ref();
@@ -118,11 +106,7 @@ impl<P: WaveRtPlatform, S: SharedSynth + Send + 'static> WaveMiniport<P, S> {
         if remaining == 0 {
             // SAFETY: last reference: still allocated and only ours.
             let me = unsafe { &*object };
-            let (port, renderer) = (me.port.lock().0, me.renderer);
-            if !port.is_null() {
-                // SAFETY: AddRef'ed in Init.
-                unsafe { com_release(port) };
-            }
+            let renderer = me.renderer;
             // SAFETY: made by try_box in `create`; last reference.
             unsafe { free_box(object) };
             // SAFETY: the reference taken in `create`.
@@ -170,29 +154,19 @@ impl<P: WaveRtPlatform, S: SharedSynth + Send + 'static> WaveMiniport<P, S> {
         }
     }
 
-    /// `IMiniportWaveRT::Init` (PASSIVE_LEVEL): keeps a reference on the port.
+    /// `IMiniportWaveRT::Init` (PASSIVE_LEVEL): nothing to keep (the miniport never calls its
+    /// port: the stream allocates through its own `IPortWaveRTStream`); a null port is refused.
     ///
     /// # Safety
-    /// `port` null or a live `IPortWaveRT`.
+    /// None beyond the ABI's.
     unsafe extern "system" fn init(
-        this: *mut IMiniportWaveRT,
+        _this: *mut IMiniportWaveRT,
         _adapter: PUNKNOWN,
         _resources: PRESOURCELIST,
         port: PPORTWAVERT,
     ) -> NTSTATUS {
         if port.is_null() {
             return WaveRtError::InvalidParameter.ntstatus();
-        }
-        // SAFETY: live COM object by contract.
-        unsafe { com_add_ref(port) };
-        // SAFETY: live object.
-        let previous = core::mem::replace(
-            &mut *unsafe { &(*this.cast::<Self>()).port }.lock(),
-            PortPointer(port),
-        );
-        if !previous.0.is_null() {
-            // SAFETY: the reference a previous Init took.
-            unsafe { com_release(previous.0) };
         }
         STATUS_SUCCESS
     }
