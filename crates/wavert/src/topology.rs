@@ -104,10 +104,11 @@ impl<P: Platform> TopologyMiniport<P> {
         WaveRtError::NotImplemented.ntstatus()
     }
 
-    /// `IMiniportTopology::Init` (PASSIVE_LEVEL): keeps a reference on the port.
+    /// `IMiniportTopology::Init` (PASSIVE_LEVEL): logs; nothing to keep (no node ever calls the
+    /// port); a null port is refused.
     ///
     /// # Safety
-    /// `this` is live; `port` null or a live `IPortTopology`.
+    /// `this` is live.
     unsafe extern "system" fn init(
         this: *mut IMiniportTopology,
         _adapter: PUNKNOWN,
