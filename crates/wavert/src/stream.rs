@@ -109,14 +109,8 @@ impl CaptureStream {
         if self.writer.is_some() {
             return Err(StreamError::BufferExists);
         }
-        // Polling (0) or a single notification: assume the audio engine reads half a buffer at a
-        // time, so that the lead can be more than one frame (`lead + period ≤ buffer`).
-        let config = WriterConfig::for_buffer(
-            buffer_frames,
-            notification_count.max(2),
-            self.format,
-            self.wanted_lead,
-        );
+        let config =
+            WriterConfig::for_buffer(buffer_frames, notification_count, self.format, self.wanted_lead);
         let mut writer = CyclicWriter::new(config).map_err(StreamError::Config)?;
         let position = self.clock.frames_at(now);
         writer.start_at(position);

@@ -76,9 +76,11 @@ impl WriterConfig {
         }
     }
 
-    /// The configuration for a buffer the audio engine reads in `notification_count` periods
-    /// (1 when polling): the lead is `wanted_lead` frames, capped so that
-    /// `lead + engine_period ≤ buffer_frames` (at least 1 frame).
+    /// The configuration for a buffer the audio engine reads in `notification_count` periods:
+    /// the lead is `wanted_lead` frames, capped so that `lead + engine_period ≤ buffer_frames`
+    /// (at least 1 frame). Polling (0) or a single notification counts as two periods: the audio
+    /// engine is assumed to read half a buffer at a time, so that the lead can be more than one
+    /// frame.
     pub fn for_buffer(
         buffer_frames: u32,
         notification_count: u32,
@@ -86,7 +88,7 @@ impl WriterConfig {
         wanted_lead: u32,
     ) -> Self {
         let period = buffer_frames
-            .checked_div(notification_count.max(1))
+            .checked_div(notification_count.max(2))
             .unwrap_or(buffer_frames);
         let room = buffer_frames.saturating_sub(period).max(1);
         Self {
