@@ -3,7 +3,6 @@
 //!
 //! | Error | NTSTATUS | where |
 //! |---|---|---|
-//! | `NoInterface` | `STATUS_INVALID_PARAMETER` | QueryInterface miss (as the DMus miniport) |
 //! | `InvalidParameter` | `STATUS_INVALID_PARAMETER` | null pointer, bad pin, short or malformed format, unknown KSSTATE, `NotificationCount` 0 |
 //! | `NotCapture` | `STATUS_INVALID_DEVICE_REQUEST` | `NewStream` for a render stream |
 //! | `UnsupportedFormat` | `STATUS_NOT_SUPPORTED` | `NewStream` / `SetFormat` with a well-formed format that is not ours |
@@ -31,8 +30,6 @@ pub use portcls_sys::STATUS_NO_MATCH;
 /// Why a WaveRT or topology entry point failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WaveRtError {
-    /// QueryInterface for an interface the object does not have.
-    NoInterface,
     /// A null or malformed argument.
     InvalidParameter,
     /// A render stream was asked of a capture-only pin.
@@ -69,7 +66,7 @@ impl WaveRtError {
     /// The NTSTATUS the port sees.
     pub const fn ntstatus(self) -> NTSTATUS {
         match self {
-            Self::NoInterface | Self::InvalidParameter => STATUS_INVALID_PARAMETER,
+            Self::InvalidParameter => STATUS_INVALID_PARAMETER,
             Self::NotCapture | Self::BufferExists => STATUS_INVALID_DEVICE_REQUEST,
             Self::UnsupportedFormat | Self::NotSupported => STATUS_NOT_SUPPORTED,
             Self::NotImplemented => STATUS_NOT_IMPLEMENTED,
@@ -101,7 +98,7 @@ mod tests {
 
     #[test]
     fn table() {
-        assert_eq!(WaveRtError::NoInterface.ntstatus(), 0xC000_000Du32 as i32);
+        assert_eq!(WaveRtError::InvalidParameter.ntstatus(), 0xC000_000Du32 as i32);
         assert_eq!(WaveRtError::NotCapture.ntstatus(), 0xC000_0010u32 as i32);
         assert_eq!(WaveRtError::UnsupportedFormat.ntstatus(), 0xC000_00BBu32 as i32);
         assert_eq!(WaveRtError::NotImplemented.ntstatus(), 0xC000_0002u32 as i32);
