@@ -41,10 +41,10 @@
 //!
 //! `wake_renderer` (called by the stream's `SetState`, buffer and `Release` methods at PASSIVE
 //! level) only sets `wake_event`. The MIDI pin's RUN does not call it (the DMus miniport knows
-//! nothing of the pump), so while idle the thread should also wake on a timeout (say 50 ms) and
-//! call [`Pump::keep_ticking`] (cheap): a MIDI client that starts while nobody records then gets
-//! its discard ticks within 50 ms (the discard clock starts at the first tick that sees MIDI
-//! running).
+//! nothing of the pump), so while idle the thread also wakes on a timeout (50 ms) and ticks
+//! (`src/render_loop.rs`; an idle tick renders nothing): a MIDI client that starts while nobody
+//! records then gets its discard ticks within 50 ms (the discard clock starts at the first tick
+//! that sees MIDI running). [`Pump::keep_ticking`] asks the same question without ticking.
 
 use alloc::vec::Vec;
 use core::ptr::NonNull;
@@ -178,6 +178,15 @@ pub(crate) struct RenderState {
 // SAFETY: the raw pointers (MDL, mapped buffer, events) are kernel objects usable from any thread;
 // they are only dereferenced under the mutex, while the stream that owns them is alive.
 unsafe impl Send for RenderState {}
+
+impl RenderState {
+    /// The capture stream is in RUN with a buffer: the audio engine is recording.
+    fn capturing(&self) -> bool {
+        self.capture
+            .as_ref()
+            .is_some_and(|slot| slot.stream.needs_timer())
+    }
+}
 
 /// The per-adapter state shared by the [`Pump`] and the WaveRT objects (see the module doc).
 pub(crate) struct Renderer<P: WaveRtPlatform, S: SharedSynth + Send + 'static> {
@@ -334,10 +343,7 @@ impl<P: WaveRtPlatform, S: SharedSynth + Send + 'static> Renderer<P, S> {
                 signalled: outcome.signal,
             };
         }
-        let capturing = state
-            .capture
-            .as_ref()
-            .is_some_and(|slot| slot.stream.needs_timer());
+        let capturing = state.capturing();
         if !capturing && self.synth.midi_running() {
             let (frames, skipped) = self.discard(state, now);
             return PumpReport {
@@ -388,12 +394,7 @@ impl<P: WaveRtPlatform, S: SharedSynth + Send + 'static> Pump<P, S> {
     /// Whether the thread should be ticking now (without rendering). PASSIVE_LEVEL.
     pub fn keep_ticking(&self) -> bool {
         let renderer = self.renderer();
-        let capturing = renderer
-            .render
-            .lock()
-            .capture
-            .as_ref()
-            .is_some_and(|slot| slot.stream.needs_timer());
+        let capturing = renderer.render.lock().capturing();
         capturing || renderer.synth.midi_running()
     }
 
