@@ -191,7 +191,6 @@ unsafe extern "system" fn start_device(
         irp,
         resources,
         context,
-        signal: None,
     };
     match adapter::start_device(&mut services) {
         Ok(_) => STATUS_SUCCESS,

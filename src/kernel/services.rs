@@ -42,15 +42,14 @@ pub(crate) struct PortClsServices<'a> {
     pub(crate) irp: PIRP,
     pub(crate) resources: PRESOURCELIST,
     pub(crate) context: &'a AdapterContext,
-    /// The render signal created with the WaveRT miniport, for the render thread.
-    pub(crate) signal: Option<SignalHandle>,
 }
 
 impl AdapterServices for PortClsServices<'_> {
     type Port = PortReference;
     type Miniport = MiniportReference;
     type Synth = HardwareSynth<KernelPlatform>;
-    type Pump = KernelPump;
+    /// The pump and the render signal its WaveRT platform sets, both for the render thread.
+    type Pump = (KernelPump, SignalHandle);
 
     fn read_mode_value<'a>(&mut self, buffer: &'a mut ValueBuffer) -> ModeValue<'a> {
         // SAFETY: StartDevice runs at PASSIVE_LEVEL in the PnP manager's thread and `self.device`
@@ -89,12 +88,11 @@ impl AdapterServices for PortClsServices<'_> {
     fn create_wave_miniport(
         &mut self,
         synth: &HardwareSynth<KernelPlatform>,
-    ) -> Result<(MiniportReference, KernelPump), NTSTATUS> {
+    ) -> Result<(MiniportReference, (KernelPump, SignalHandle)), NTSTATUS> {
         let signal = SignalHandle::create()?;
         let platform = KernelWaveRtPlatform::new(signal.clone());
         let (miniport, pump) = wavert::new_wavert_miniport(platform, synth.clone())?;
-        self.signal = Some(signal);
-        Ok((MiniportReference(miniport), pump))
+        Ok((MiniportReference(miniport), (pump, signal)))
     }
 
     fn create_topology_miniport(&mut self) -> Result<MiniportReference, NTSTATUS> {
@@ -168,11 +166,7 @@ impl AdapterServices for PortClsServices<'_> {
         crate::default_collection::install(synth, gm_dls)
     }
 
-    fn start_renderer(&mut self, pump: KernelPump) -> Result<(), NTSTATUS> {
-        let Some(signal) = self.signal.take() else {
-            drop(pump);
-            return Err(STATUS_UNSUCCESSFUL);
-        };
+    fn start_renderer(&mut self, (pump, signal): (KernelPump, SignalHandle)) -> Result<(), NTSTATUS> {
         let thread = RenderThread::start(pump, signal)?;
         self.context.install_renderer(thread)
     }
@@ -189,7 +183,7 @@ impl AdapterServices for PortClsServices<'_> {
         drop(synth);
     }
 
-    fn release_pump(&mut self, pump: KernelPump) {
+    fn release_pump(&mut self, pump: (KernelPump, SignalHandle)) {
         drop(pump);
     }
 
