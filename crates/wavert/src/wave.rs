@@ -78,9 +78,10 @@ impl<P: WaveRtPlatform, S: SharedSynth + Send + 'static> WaveMiniport<P, S> {
             ),
             renderer,
         })?;
+        let object = NonNull::new(object).ok_or(WaveRtError::OutOfMemory)?;
         // SAFETY: the caller holds a renderer reference.
         unsafe { renderer.as_ref() }.add_ref();
-        NonNull::new(object).ok_or(WaveRtError::OutOfMemory)
+        Ok(object)
     }
 
     /// The renderer of a live object.
