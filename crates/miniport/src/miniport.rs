@@ -116,7 +116,10 @@ impl<P: Platform> MiniportObject<P> {
         if mode == SynthMode::Classic {
             return Ok((object, None));
         }
-        let core = match Core::create(platform, object, mode) {
+        // (`Core::create` never returns null; were it to, there would be nothing to release.)
+        let created = Core::create(platform, object, mode)
+            .and_then(|core| core::ptr::NonNull::new(core).ok_or(MiniportError::OutOfMemory));
+        let core = match created {
             Ok(core) => core,
             Err(error) => {
                 // SAFETY: the creation reference; nothing else knows the object.
@@ -131,23 +134,18 @@ impl<P: Platform> MiniportObject<P> {
             // missing wave half as taken so that nothing ever pairs with it.
             if let Some(slot) = state.slots.first_mut() {
                 *slot = Slot {
-                    core,
+                    core: core.as_ptr(),
                     midi: false,
                     wave: true,
                 };
             }
         }
         // SAFETY: `core` is live: we hold its creation reference.
-        let built = unsafe { &*core }.attach_wave(crate::stream::WaveFormat {
+        let built = unsafe { core.as_ref() }.attach_wave(crate::stream::WaveFormat {
             rate: crate::hardware::SAMPLE_RATE,
             channels: crate::hardware::CHANNELS,
             kind: crate::stream::SampleKind::Float32,
         });
-        let Some(core) = core::ptr::NonNull::new(core) else {
-            // SAFETY: the creation reference (unreachable: `Core::create` never returns null).
-            unsafe { Self::release_raw(object) };
-            return Err(MiniportError::OutOfMemory);
-        };
         // SAFETY: the creation reference of a live core, handed to the handle (or dropped below).
         let handle = unsafe { HardwareSynth::from_reference(core) };
         match built {
