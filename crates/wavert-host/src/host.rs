@@ -335,22 +335,10 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
         // SAFETY: NewStream's reference.
         unsafe { release(stream) };
         self.stream = notification.cast();
-        self.format = wavert::intersect::stream_format(
-            // SAFETY: the test passes a whole KSDATAFORMAT_WAVEFORMATEX at least.
-            &unsafe {
-                format
-                    .as_ptr()
-                    .cast::<portcls_sys::KSDATAFORMAT_WAVEFORMATEX>()
-                    .read_unaligned()
-            },
-            format
-                .get(88..104)
-                .map(|bytes| {
-                    // SAFETY: 16 bytes.
-                    unsafe { bytes.as_ptr().cast::<GUID>().read_unaligned() }
-                })
-                .as_ref(),
-        );
+        // The format as the miniport read it, with its reader.
+        // SAFETY: NewStream accepted `format`, so it is readable for its FormatSize (the caller
+        // passes a buffer that holds its own FormatSize).
+        self.format = unsafe { wavert::wave::read_format(format.as_ptr().cast_mut().cast()) }.ok();
         Ok(())
     }
 

@@ -284,7 +284,7 @@ const VIRTUAL_DEVICE: DEVICE_DESCRIPTION = DEVICE_DESCRIPTION {
 ///
 /// # Safety
 /// `format` null or readable for its `FormatSize` bytes.
-pub(crate) unsafe fn read_format(format: PKSDATAFORMAT) -> Result<SampleFormat, WaveRtError> {
+pub unsafe fn read_format(format: PKSDATAFORMAT) -> Result<SampleFormat, WaveRtError> {
     if format.is_null() {
         return Err(WaveRtError::InvalidParameter);
     }
