@@ -9,6 +9,7 @@
 use crate::platform::{FakeEvent, HostRtPlatform};
 use crate::port::{FakePort, FakePortStream};
 use miniport::platform::Irql;
+use portcls_host::harness::{query_interface, release};
 use portcls_host::platform::raise_irql;
 use portcls_sys::{
     GUID, IID_IMiniportTopology, IID_IMiniportWaveRT, IID_IMiniportWaveRTStreamNotification,
@@ -95,38 +96,6 @@ pub struct WaveRtHost<S: SharedSynth + Send + 'static> {
     pub format: Option<SampleFormat>,
 }
 
-/// `QueryInterface` through a COM pointer's vtable.
-///
-/// # Safety
-/// `object` is a live COM object.
-pub unsafe fn query<T>(object: *mut T, iid: &GUID) -> (NTSTATUS, PVOID) {
-    let unknown = object.cast::<IUnknown>();
-    let mut out: PVOID = null_mut();
-    // SAFETY: a live COM object; its vtable starts with IUnknown.
-    let status = unsafe { ((*(*unknown).lpVtbl).QueryInterface)(unknown, iid, &mut out) };
-    (status, out)
-}
-
-/// `Release` through a COM pointer's vtable.
-///
-/// # Safety
-/// `object` is a live COM object and the caller owns a reference.
-pub unsafe fn release<T>(object: *mut T) -> u32 {
-    let unknown = object.cast::<IUnknown>();
-    // SAFETY: as above.
-    unsafe { ((*(*unknown).lpVtbl).Release)(unknown) }
-}
-
-/// `AddRef` through a COM pointer's vtable.
-///
-/// # Safety
-/// `object` is a live COM object.
-pub unsafe fn add_ref<T>(object: *mut T) -> u32 {
-    let unknown = object.cast::<IUnknown>();
-    // SAFETY: as above.
-    unsafe { ((*(*unknown).lpVtbl).AddRef)(unknown) }
-}
-
 impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
     /// `StartDevice` for the two subdevices: the factories, then as each port's `Init` does:
     /// QueryInterface for the miniport interface, the miniport's `Init`, `GetDescription`; the
@@ -167,11 +136,12 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
             format: None,
         };
         // SAFETY: live objects from the factories.
-        let (status, wave) = unsafe { query(unknown.as_ptr(), &IID_IMiniportWaveRT) };
+        let (status, wave) = unsafe { query_interface(unknown.as_ptr(), &IID_IMiniportWaveRT) };
         check("QueryInterface(IMiniportWaveRT)", status)?;
         host.wave = wave.cast();
         // SAFETY: as above.
-        let (status, topology) = unsafe { query(topology_unknown.as_ptr(), &IID_IMiniportTopology) };
+        let (status, topology) =
+            unsafe { query_interface(topology_unknown.as_ptr(), &IID_IMiniportTopology) };
         check("QueryInterface(IMiniportTopology)", status)?;
         host.topology = topology.cast();
         // SAFETY: the factories' references, given up (the ports keep theirs).
@@ -330,7 +300,8 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
             });
         }
         // SAFETY: the new stream.
-        let (status, notification) = unsafe { query(stream, &IID_IMiniportWaveRTStreamNotification) };
+        let (status, notification) =
+            unsafe { query_interface(stream, &IID_IMiniportWaveRTStreamNotification) };
         check("QueryInterface(IMiniportWaveRTStreamNotification)", status)?;
         // SAFETY: NewStream's reference.
         unsafe { release(stream) };

@@ -146,5 +146,5 @@ fn the_miniports_hardware_synth_renders_through_the_pump() {
     let accounting = host.teardown();
     assert_eq!(accounting.live_mdls, 0);
     // SAFETY: the factory's reference on the DMus miniport.
-    unsafe { wavert_host::host::release(dmus.as_ptr()) };
+    unsafe { portcls_host::harness::release(dmus.as_ptr()) };
 }

@@ -9,6 +9,7 @@
     missing_docs
 )]
 
+use portcls_host::harness::{query_interface, release};
 use portcls_sys::{
     GUID, IID_IMiniportWaveRTStream, IID_IPortWaveRT, KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
     KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_SUBTYPE_WILDCARD, KSDATAFORMAT_WAVEFORMATEX, KSDATARANGE,
@@ -21,7 +22,7 @@ use wavert::PumpConfig;
 use wavert::descriptor::{RANGE_BRIDGE, RANGE_FLOAT32, RANGE_PCM16, TOPOLOGY_FILTER, WAVE_FILTER};
 use wavert::error::STATUS_NO_MATCH;
 use wavert::format::SampleFormat;
-use wavert_host::host::{as_bytes, client_range, format_bytes, query, release};
+use wavert_host::host::{as_bytes, client_range, format_bytes};
 use wavert_host::port::Faults;
 use wavert_host::synths::Counter;
 use wavert_host::{Failed, WaveRtHost};
@@ -376,15 +377,15 @@ fn buffers_events_registers_and_interfaces() {
     assert_eq!(null_position, STATUS_INVALID_PARAMETER);
     // Interfaces: the plain stream interface is the same object; a port IID is a miss.
     // SAFETY: a live stream.
-    let (found, plain) = unsafe { query(host.stream(), &IID_IMiniportWaveRTStream) };
+    let (found, plain) = unsafe { query_interface(host.stream(), &IID_IMiniportWaveRTStream) };
     assert_eq!((found, plain), (STATUS_SUCCESS, host.stream().cast()));
     // SAFETY: the reference just taken.
     unsafe { release(plain) };
     // SAFETY: a live stream.
-    let (missed, none) = unsafe { query(host.stream(), &IID_IPortWaveRT) };
+    let (missed, none) = unsafe { query_interface(host.stream(), &IID_IPortWaveRT) };
     assert_eq!((missed, none), (STATUS_INVALID_PARAMETER, null_mut()));
     // SAFETY: a live miniport.
-    let (missed, none) = unsafe { query(host.wave(), &IID_IMiniportWaveRTStream) };
+    let (missed, none) = unsafe { query_interface(host.wave(), &IID_IMiniportWaveRTStream) };
     assert_eq!((missed, none), (STATUS_INVALID_PARAMETER, null_mut()));
     // A free of someone else's MDL is ignored; the real one goes back to the port.
     // SAFETY: a live stream; the MDL is not its own (ignored).
