@@ -121,7 +121,7 @@ impl Captured {
     pub fn samples(&self) -> Vec<f32> {
         let format = self.format.unwrap();
         (0..self.frames())
-            .flat_map(|index| crate::synths::decode(format, self.frame(index)))
+            .flat_map(|index| format.read_frame(self.frame(index)).expect("a whole frame"))
             .collect()
     }
 }

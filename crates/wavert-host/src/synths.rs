@@ -64,20 +64,6 @@ pub fn decode_code(format: SampleFormat, bytes: &[u8]) -> u64 {
     }
 }
 
-/// Decodes one frame as two f32 samples (PCM scaled by 1/32767).
-pub fn decode(format: SampleFormat, bytes: &[u8]) -> [f32; 2] {
-    match format {
-        SampleFormat::Pcm16 => [
-            f32::from(i16::from_le_bytes([bytes[0], bytes[1]])) / 32_767.0,
-            f32::from(i16::from_le_bytes([bytes[2], bytes[3]])) / 32_767.0,
-        ],
-        SampleFormat::Float32 => [
-            f32::from_le_bytes(bytes[0..4].try_into().unwrap()),
-            f32::from_le_bytes(bytes[4..8].try_into().unwrap()),
-        ],
-    }
-}
-
 /// A [`CounterSynth`] for one format (the code depends on it).
 #[derive(Debug)]
 pub struct Counter {

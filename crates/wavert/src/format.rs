@@ -72,6 +72,23 @@ impl SampleFormat {
         }
         written
     }
+
+    /// Reads the first stereo frame of `bytes` in this format as f32 (PCM 16 scaled by
+    /// 1/32767, as [`Self::write`] scales it); `None` when `bytes` is shorter than a frame. The
+    /// reverse of `write`, for the tests and tools that read the capture buffer.
+    pub fn read_frame(self, bytes: &[u8]) -> Option<[f32; 2]> {
+        match (self, bytes) {
+            (Self::Pcm16, [a, b, c, d, ..]) => Some([
+                f32::from(i16::from_le_bytes([*a, *b])) / 32_767.0,
+                f32::from(i16::from_le_bytes([*c, *d])) / 32_767.0,
+            ]),
+            (Self::Float32, [a, b, c, d, e, f, g, h, ..]) => Some([
+                f32::from_le_bytes([*a, *b, *c, *d]),
+                f32::from_le_bytes([*e, *f, *g, *h]),
+            ]),
+            _ => None,
+        }
+    }
 }
 
 /// f32 → i16: × 32767, rounded to nearest, saturated (NaN → 0 by `as`).
@@ -108,6 +125,18 @@ mod tests {
         assert_eq!(out[..4], [0x00, 0x40, 0x00, 0xC0]);
         assert_eq!(SampleFormat::Float32.write(&[0.25, 9.0], &mut out), 8);
         assert_eq!(f32::from_le_bytes([out[4], out[5], out[6], out[7]]), 9.0);
+    }
+
+    /// `read_frame` undoes `write` (PCM 16 to within its step) and refuses a partial frame.
+    #[test]
+    fn read_frame_reverses_write() {
+        for format in [SampleFormat::Pcm16, SampleFormat::Float32] {
+            let mut out = [0u8; 8];
+            format.write(&[0.25, -0.75], &mut out);
+            let [left, right] = format.read_frame(&out).unwrap();
+            assert!((left - 0.25).abs() < 1e-4 && (right + 0.75).abs() < 1e-4, "{format:?}");
+            assert_eq!(format.read_frame(&out[..format.frame_bytes() - 1]), None);
+        }
     }
 
     #[test]

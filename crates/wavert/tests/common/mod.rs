@@ -148,7 +148,7 @@ impl Session {
                         outcome.wraps += 1;
                     }
                     let bytes = &buffer[slot * frame_bytes..(slot + 1) * frame_bytes];
-                    outcome.frames.push(decode(format, bytes));
+                    outcome.frames.push(format.read_frame(bytes).unwrap());
                 }
                 last_read = c;
                 let nominal = (read_at / self.reader_period + 1) * self.reader_period;
@@ -157,18 +157,5 @@ impl Session {
         }
         outcome.writer = writer;
         outcome
-    }
-}
-
-pub fn decode(format: SampleFormat, bytes: &[u8]) -> [f32; 2] {
-    match format {
-        SampleFormat::Pcm16 => [
-            f32::from(i16::from_le_bytes([bytes[0], bytes[1]])) / 32767.0,
-            f32::from(i16::from_le_bytes([bytes[2], bytes[3]])) / 32767.0,
-        ],
-        SampleFormat::Float32 => [
-            f32::from_le_bytes(bytes[0..4].try_into().unwrap()),
-            f32::from_le_bytes(bytes[4..8].try_into().unwrap()),
-        ],
     }
 }
