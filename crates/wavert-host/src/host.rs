@@ -70,7 +70,8 @@ pub struct Accounting {
     pub wave_remaining: u32,
     /// As above, topology.
     pub topology_remaining: u32,
-    /// Port-stream contract breaches.
+    /// Contract breaches: the port stream's (MDL calls) and the platform's (`KeSetEvent` on a
+    /// null event or above DISPATCH_LEVEL).
     pub breaches: u64,
 }
 
@@ -492,7 +493,12 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
             live_mdls: port_stream.live_mdls(),
             wave_remaining,
             topology_remaining,
-            breaches: port_stream.counters().breaches,
+            breaches: port_stream.counters().breaches
+                + self
+                    .platform
+                    .sim
+                    .bad_signals
+                    .load(std::sync::atomic::Ordering::SeqCst),
         };
         // SAFETY: made by `create`; the stream that could signal it is gone.
         drop(unsafe { Box::from_raw(self.event.as_ptr()) });

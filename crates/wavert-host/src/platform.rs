@@ -20,7 +20,8 @@ pub struct SimState {
     pub time: AtomicU64,
     /// `wake_renderer` calls.
     pub wakes: AtomicU64,
-    /// `signal_event` calls made above PASSIVE_LEVEL or with a null event (must stay 0).
+    /// `signal_event` calls made above DISPATCH_LEVEL or with a null event (must stay 0;
+    /// counted in [`crate::Accounting::breaches`]).
     pub bad_signals: AtomicU64,
 }
 
