@@ -97,8 +97,6 @@ pub struct Captured {
     /// Allocations made by the pump's ticks (must be 0); `None` when the test's global
     /// allocator is not [`crate::CountingAllocator`].
     pub tick_allocations: Option<u64>,
-    /// Interrupt time of RUN.
-    pub run_at: u64,
     /// Notification events seen by the reader.
     pub events: u64,
     /// The capture frame at each fill, computed by the session (not the pump): 0 for the fill
@@ -152,7 +150,6 @@ pub fn run_with<S: SharedSynth + Send + 'static>(
     let mut captured = Captured {
         frame_bytes,
         format: Some(format),
-        run_at: start,
         tick_frames: vec![0],
         ..Captured::default()
     };
@@ -177,9 +174,7 @@ pub fn run_with<S: SharedSynth + Send + 'static>(
             (Some(before), Some(after)) => Some(captured.tick_allocations.unwrap_or(0) + after - before),
             _ => None,
         };
-        captured
-            .tick_frames
-            .push((u128::from(t) * 48_000 / 10_000_000) as u64);
+        captured.tick_frames.push(expected_frames(t));
         captured.ticks += 1;
         if report.mode == PumpMode::Capture {
             captured.capture_ticks += 1;
@@ -226,7 +221,7 @@ pub fn run_with<S: SharedSynth + Send + 'static>(
                         captured.events += signals - events_seen;
                         events_seen = signals;
                         if next_read == u64::MAX {
-                            next_read = t + rng.next_u64() % (latency + 1);
+                            next_read = t + rng.below(latency + 1);
                         }
                     }
                 }
