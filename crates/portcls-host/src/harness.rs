@@ -225,11 +225,6 @@ impl Harness {
         })
     }
 
-    /// The synth handle in hardware-synth mode.
-    pub fn hardware(&self) -> Option<&HardwareSynth<HostPlatform>> {
-        self.hardware.as_ref()
-    }
-
     /// Hardware-synth mode: QI the MIDI stream for `ISynthSinkDMus` (every pin object answers
     /// it) into [`Harness::sink`], for `SampleToRefTime`/`RefTimeToSample`; nothing calls
     /// `Render` or `SyncToMaster` in that mode.

@@ -606,7 +606,7 @@ impl HostPort {
 
     /// Hardware-synth mode: the adapter's synth handle.
     pub fn hardware(&self) -> Option<&miniport::HardwareSynth<HostPlatform>> {
-        self.harness.hardware()
+        self.harness.hardware.as_ref()
     }
 
     /// Frames rendered so far.
