@@ -43,11 +43,12 @@ pub fn fft(re: &mut [f64], im: &mut [f64]) {
 pub fn fft_peak_hz(signal: &[f32], rate: f64) -> f64 {
     let n = 1usize << (usize::BITS - 1 - signal.len().leading_zeros());
     assert!(n >= 1024, "too short for an FFT: {}", signal.len());
-    let mut re: Vec<f64> = signal[..n]
+    let windowed: Vec<f64> = signal[..n]
         .iter()
         .enumerate()
         .map(|(i, &x)| f64::from(x) * (0.5 - 0.5 * (2.0 * PI * i as f64 / n as f64).cos()))
         .collect();
+    let mut re = windowed.clone();
     let mut im = vec![0.0; n];
     fft(&mut re, &mut im);
     let magnitude: Vec<f64> = re
@@ -60,11 +61,6 @@ pub fn fft_peak_hz(signal: &[f32], rate: f64) -> f64 {
         .unwrap();
     // Refine inside ±1 bin by maximising the windowed spectrum's magnitude (golden-section
     // search on the DTFT, evaluated directly): no interpolation bias.
-    let windowed: Vec<f64> = signal[..n]
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| f64::from(x) * (0.5 - 0.5 * (2.0 * PI * i as f64 / n as f64).cos()))
-        .collect();
     let dtft = |bin: f64| -> f64 {
         let step = -2.0 * PI * bin / n as f64;
         let (mut re, mut im) = (0.0, 0.0);
