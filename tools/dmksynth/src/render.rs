@@ -189,11 +189,12 @@ pub(crate) fn open(settings: &Settings) -> Result<Box<dyn Backend>> {
     host::open(settings)
 }
 
-/// Checks the numeric options (before anything is read or written).
-/// The hardware-synth mode's fixed engine (`miniport::hardware`).
-const HARDWARE_SYNTH_RATE: u32 = 48_000;
+/// The hardware-synth mode's fixed engine: `miniport::hardware`'s rate, and the engine's default
+/// voice count, which that mode keeps.
+const HARDWARE_SYNTH_RATE: u32 = miniport::hardware::SAMPLE_RATE;
 const HARDWARE_SYNTH_VOICES: u32 = 256;
 
+/// Checks the numeric options (before anything is read or written).
 pub(crate) fn validate(args: &RenderArgs) -> Result<()> {
     if !(MINIMUM_RATE..=MAXIMUM_RATE).contains(&args.rate) {
         bail!(
@@ -539,6 +540,13 @@ fn mixdown(audio: &Audio, channels: u16) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The CLI's hardware-synth voice count is the one the driver's fixed engine has.
+    #[test]
+    fn hardware_synth_voices_are_the_engines() {
+        assert_eq!(HARDWARE_SYNTH_VOICES, synth::EngineConfig::default().voices);
+    }
+
     use crate::midi::TimedEvent;
 
     /// A fake port: plays a full-scale square while any note is on (plus `ring` frames after the
