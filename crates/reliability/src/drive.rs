@@ -213,8 +213,8 @@ pub fn set_value(arm: &impl Arm, harness: &Harness, set: &GUID, id: u32, value: 
     property(arm, harness, set, id, KSPROPERTY_TYPE_SET, &[], &mut bytes).0
 }
 
-/// Peak voices since the last query (`KSPROPERTY_SYNTH_RUNNINGSTATS`; the query restarts it).
-pub fn peak_voices(arm: &impl Arm, harness: &Harness) -> Option<u32> {
+/// `KSPROPERTY_SYNTH_RUNNINGSTATS` (the query restarts the peaks); `None` if refused.
+pub fn running_stats(arm: &impl Arm, harness: &Harness) -> Option<SYNTH_STATS> {
     let mut value = [0u8; size_of::<SYNTH_STATS>()];
     let (status, _) = property(
         arm,
@@ -225,10 +225,12 @@ pub fn peak_voices(arm: &impl Arm, harness: &Harness) -> Option<u32> {
         &[],
         &mut value,
     );
-    nt_success(status).then(|| {
-        // SAFETY: the handler wrote a whole SYNTH_STATS; read unaligned.
-        unsafe { value.as_ptr().cast::<SYNTH_STATS>().read_unaligned() }.Voices
-    })
+    nt_success(status).then(|| from_bytes(&value))
+}
+
+/// Peak voices since the last query (`KSPROPERTY_SYNTH_RUNNINGSTATS`; the query restarts it).
+pub fn peak_voices(arm: &impl Arm, harness: &Harness) -> Option<u32> {
+    running_stats(arm, harness).map(|stats| stats.Voices)
 }
 
 /// How [`Filter::open`] configures the filter.

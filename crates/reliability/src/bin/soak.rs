@@ -19,7 +19,7 @@ use portcls_host::{GuardedAllocator, SampleFormat, Target, raise_irql};
 use portcls_sys::*;
 use reliability::drive::{
     Books, Filter, NoArm, Setup, all_notes_off, download, download_buffers, peak_voices, property,
-    random_midi, set_value, tiny_collection, unload,
+    random_midi, running_stats, set_value, tiny_collection, unload,
 };
 use reliability::rng::Rng;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -27,6 +27,18 @@ use std::time::{Duration, Instant};
 
 #[global_allocator]
 static ALLOCATOR: GuardedAllocator = GuardedAllocator;
+
+/// All notes off, 500 periods of release, then the voices still sounding (the peak query after
+/// one more period, the first query having restarted the peak).
+fn voices_after_notes_off(filter: &mut Filter) -> u32 {
+    assert_eq!(filter.send(&NoArm, &all_notes_off(GROUPS)), STATUS_SUCCESS);
+    for _ in 0..500 {
+        filter.render(&NoArm, PERIOD);
+    }
+    peak_voices(&NoArm, &filter.harness);
+    filter.render(&NoArm, PERIOD);
+    peak_voices(&NoArm, &filter.harness).unwrap_or(u32::MAX)
+}
 
 #[derive(Default)]
 struct Progress {
@@ -303,39 +315,14 @@ fn main() {
     for _ in 0..100 {
         filter.render(&NoArm, PERIOD);
     }
-    assert_eq!(filter.send(&NoArm, &all_notes_off(GROUPS)), STATUS_SUCCESS);
-    for _ in 0..500 {
-        filter.render(&NoArm, PERIOD);
-    }
-    peak_voices(&NoArm, &filter.harness);
-    filter.render(&NoArm, PERIOD);
-    let stuck_voices = peak_voices(&NoArm, &filter.harness).unwrap_or(u32::MAX);
+    let stuck_voices = voices_after_notes_off(&mut filter);
     if stuck_voices != 0 {
         // Diagnose: were the notes-off lost (a second round ends them), or are voices stuck?
-        let mut value = [0u8; std::mem::size_of::<SYNTH_STATS>()];
-        property(
-            &NoArm,
-            &filter.harness,
-            &KSPROPSETID_Synth,
-            KSPROPERTY_SYNTH_RUNNINGSTATS,
-            KSPROPERTY_TYPE_GET,
-            &[],
-            &mut value,
-        );
-        let stats: SYNTH_STATS = reliability::drive::from_bytes(&value);
-        println!(
-            "  {stuck_voices} voices after all notes off; lost notes (all causes) {}",
-            stats.LostNotes
-        );
-        assert_eq!(filter.send(&NoArm, &all_notes_off(GROUPS)), STATUS_SUCCESS);
-        for _ in 0..500 {
-            filter.render(&NoArm, PERIOD);
-        }
-        peak_voices(&NoArm, &filter.harness);
-        filter.render(&NoArm, PERIOD);
+        let lost = running_stats(&NoArm, &filter.harness).map_or(u32::MAX, |stats| stats.LostNotes);
+        println!("  {stuck_voices} voices after all notes off; lost notes (all causes) {lost}");
         println!(
             "  after a second all-notes-off: {} voices",
-            peak_voices(&NoArm, &filter.harness).unwrap_or(u32::MAX)
+            voices_after_notes_off(&mut filter)
         );
     }
     let non_finite = progress.non_finite.load(Ordering::Relaxed) + filter.non_finite;
