@@ -7,14 +7,14 @@ use miniport::platform::Irql;
 use miniport::{HardwareSynth, SynthMode};
 use portcls_sys::{
     DMUS_STREAM_MIDI_RENDER, DMUS_STREAM_TYPE, DMUS_STREAM_WAVE_SINK, GUID, IID_IMiniportDMus,
-    IID_ISynthSinkDMus, IMXF, IMiniportDMus, ISynthSinkDMus, IUnknown, KSDATAFORMAT, KSDATAFORMAT_PACKED,
+    IID_ISynthSinkDMus, IMiniportDMus, ISynthSinkDMus, IUnknown, KSDATAFORMAT, KSDATAFORMAT_PACKED,
     KSDATAFORMAT_SPECIFIER_WAVEFORMATEX, KSDATAFORMAT_SUBTYPE_DIRECTMUSIC, KSDATAFORMAT_SUBTYPE_IEEE_FLOAT,
     KSDATAFORMAT_SUBTYPE_PCM, KSDATAFORMAT_TYPE_AUDIO, KSDATAFORMAT_TYPE_MUSIC, KSDATAFORMAT_WAVEFORMATEX,
     KSDATARANGE_MUSIC, KSNODETYPE_SYNTHESIZER, KSPIN_COMMUNICATION_SINK, KSPIN_COMMUNICATION_SOURCE,
     KSPIN_DATAFLOW_IN, KSPIN_DATAFLOW_OUT, KSPROPERTY_SYNTH_DLS_UNLOAD, KSPROPERTY_TYPE_SET,
     KSPROPERTY_TYPE_TOPOLOGY, KSPROPSETID_Synth_Dls, KSSTATE, NTSTATUS, NonPagedPool, PCFILTER_DESCRIPTOR,
     PCFILTER_NODE, PCPROPERTY_ITEM, PCPROPERTY_REQUEST, PDMUS_KERNEL_EVENT, PMXF, PSERVICEGROUP, PUNKNOWN,
-    STATUS_NOT_FOUND, STATUS_SUCCESS, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, WAVEFORMATEX, nt_success,
+    STATUS_NOT_FOUND, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, WAVEFORMATEX, nt_success,
 };
 use std::ffi::c_void;
 use std::mem::size_of;
@@ -635,35 +635,66 @@ impl Drop for Harness {
     }
 }
 
-/// The synth node (one, a synthesizer with an automation table) of either filter.
-fn validate_synth_node(descriptor: &PCFILTER_DESCRIPTOR) -> Result<(), String> {
+/// What both filters share (`label` names the filter in errors): `pins` pins of
+/// `PCPIN_DESCRIPTOR` size, pin 0 the MIDI pin (IN/SINK), one synthesizer node with an automation
+/// table, fed by pin 0. Returns the pins.
+fn validate_midi_filter<'a>(
+    descriptor: &'a PCFILTER_DESCRIPTOR,
+    pins: usize,
+    label: &str,
+) -> Result<&'a [portcls_sys::PCPIN_DESCRIPTOR], String> {
+    let fail = |what: &str| Err(format!("{label}: {what}"));
+    if descriptor.PinCount as usize != pins
+        || descriptor.PinSize as usize != size_of::<portcls_sys::PCPIN_DESCRIPTOR>()
+    {
+        return fail(&format!("expected {pins} pin(s) of PCPIN_DESCRIPTOR size"));
+    }
+    // SAFETY: PinCount pins.
+    let all = unsafe { std::slice::from_raw_parts(descriptor.Pins, pins) };
+    let midi = &all[0].KsPinDescriptor;
+    if midi.DataFlow != KSPIN_DATAFLOW_IN || midi.Communication != KSPIN_COMMUNICATION_SINK {
+        return fail("pin 0 must be IN/SINK");
+    }
     if descriptor.NodeCount != 1 {
-        return Err("descriptor: expected one node".into());
+        return fail("expected one node");
     }
     // SAFETY: one node.
     let node = unsafe { &*descriptor.Nodes };
     if node.Type.is_null() || node.AutomationTable.is_null() {
-        return Err("descriptor: node 0 must have a type and an automation table".into());
+        return fail("node 0 must have a type and an automation table");
     }
     // SAFETY: non-null static GUID.
     if unsafe { *node.Type } != KSNODETYPE_SYNTHESIZER {
-        return Err("descriptor: node 0 must be a synthesizer".into());
+        return fail("node 0 must be a synthesizer");
     }
-    Ok(())
+    if !connections(descriptor)
+        .iter()
+        .any(|c| c.FromNode == PCFILTER_NODE && c.FromNodePin == 0 && c.ToNode == 0)
+    {
+        return fail("pin 0 must feed node 0");
+    }
+    Ok(all)
+}
+
+/// The descriptor's topology connections.
+fn connections(descriptor: &PCFILTER_DESCRIPTOR) -> &[portcls_sys::KSTOPOLOGY_CONNECTION] {
+    // SAFETY: ConnectionCount static connections.
+    unsafe { std::slice::from_raw_parts(descriptor.Connections, descriptor.ConnectionCount as usize) }
+}
+
+/// The descriptor's categories.
+fn categories(descriptor: &PCFILTER_DESCRIPTOR) -> &[GUID] {
+    // SAFETY: CategoryCount static GUIDs.
+    unsafe { std::slice::from_raw_parts(descriptor.Categories, descriptor.CategoryCount as usize) }
 }
 
 /// The hardware-synth filter (ADR 002): one MIDI render pin (IN/SINK) with the legacy MIDI range
 /// first and DirectMusic too, the synth node fed by it, categories AUDIO, RENDER, SYNTHESIZER.
 fn validate_hardware_synth_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Result<(), String> {
-    let fail = |what: &str| Err(format!("hardware-synth descriptor: {what}"));
-    if descriptor.PinCount != 1 || descriptor.PinSize as usize != size_of::<portcls_sys::PCPIN_DESCRIPTOR>() {
-        return fail("expected 1 pin of PCPIN_DESCRIPTOR size");
-    }
-    // SAFETY: one pin.
-    let midi = unsafe { &(*descriptor.Pins).KsPinDescriptor };
-    if midi.DataFlow != KSPIN_DATAFLOW_IN || midi.Communication != KSPIN_COMMUNICATION_SINK {
-        return fail("pin 0 must be IN/SINK");
-    }
+    let label = "hardware-synth descriptor";
+    let fail = |what: &str| Err(format!("{label}: {what}"));
+    let pins = validate_midi_filter(descriptor, 1, label)?;
+    let midi = &pins[0].KsPinDescriptor;
     // SAFETY: DataRangesCount pointers to static ranges.
     let ranges = unsafe { std::slice::from_raw_parts(midi.DataRanges, midi.DataRangesCount as usize) };
     let expected = [
@@ -676,20 +707,7 @@ fn validate_hardware_synth_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Resul
     if ranges.len() != expected.len() || !subformats.eq(expected) {
         return fail("pin 0 must list the MIDI range first, then DirectMusic");
     }
-    validate_synth_node(descriptor)?;
-    // SAFETY: ConnectionCount connections.
-    let connections =
-        unsafe { std::slice::from_raw_parts(descriptor.Connections, descriptor.ConnectionCount as usize) };
-    if !connections
-        .iter()
-        .any(|c| c.FromNode == PCFILTER_NODE && c.FromNodePin == 0 && c.ToNode == 0)
-    {
-        return fail("pin 0 must feed node 0");
-    }
-    // SAFETY: CategoryCount GUIDs.
-    let categories =
-        unsafe { std::slice::from_raw_parts(descriptor.Categories, descriptor.CategoryCount as usize) };
-    if categories
+    if categories(descriptor)
         != [
             portcls_sys::KSCATEGORY_AUDIO,
             portcls_sys::KSCATEGORY_RENDER,
@@ -701,18 +719,13 @@ fn validate_hardware_synth_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Resul
     Ok(())
 }
 
+/// The classic filter: the MIDI pin with a DirectMusic range, the wave pin (OUT/SOURCE, audio
+/// ranges only), pin 0 → synth node → pin 1, categories DATATRANSFORM, AUDIO, SYNTHESIZER.
 fn validate_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Result<(), String> {
     let fail = |what: &str| Err(format!("descriptor: {what}"));
-    if descriptor.PinCount != 2 || descriptor.PinSize as usize != size_of::<portcls_sys::PCPIN_DESCRIPTOR>() {
-        return fail("expected 2 pins of PCPIN_DESCRIPTOR size");
-    }
-    // SAFETY: PinCount pins.
-    let pins = unsafe { std::slice::from_raw_parts(descriptor.Pins, 2) };
+    let pins = validate_midi_filter(descriptor, 2, "descriptor")?;
     let midi = &pins[0].KsPinDescriptor;
     let wave = &pins[1].KsPinDescriptor;
-    if midi.DataFlow != KSPIN_DATAFLOW_IN || midi.Communication != KSPIN_COMMUNICATION_SINK {
-        return fail("pin 0 must be IN/SINK");
-    }
     if wave.DataFlow != KSPIN_DATAFLOW_OUT || wave.Communication != KSPIN_COMMUNICATION_SOURCE {
         return fail("pin 1 must be OUT/SOURCE");
     }
@@ -736,23 +749,13 @@ fn validate_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Result<(), String> {
     {
         return fail("pin 1 must have audio ranges only");
     }
-    validate_synth_node(descriptor)?;
-    // SAFETY: ConnectionCount connections.
-    let connections =
-        unsafe { std::slice::from_raw_parts(descriptor.Connections, descriptor.ConnectionCount as usize) };
-    let to_node = connections
+    if !connections(descriptor)
         .iter()
-        .any(|c| c.FromNode == PCFILTER_NODE && c.FromNodePin == 0 && c.ToNode == 0);
-    let from_node = connections
-        .iter()
-        .any(|c| c.FromNode == 0 && c.ToNode == PCFILTER_NODE && c.ToNodePin == 1);
-    if !to_node || !from_node {
+        .any(|c| c.FromNode == 0 && c.ToNode == PCFILTER_NODE && c.ToNodePin == 1)
+    {
         return fail("connections must join pin 0 → node 0 → pin 1");
     }
-    // SAFETY: CategoryCount GUIDs.
-    let categories =
-        unsafe { std::slice::from_raw_parts(descriptor.Categories, descriptor.CategoryCount as usize) };
-    if categories
+    if categories(descriptor)
         != [
             portcls_sys::KSCATEGORY_DATATRANSFORM,
             portcls_sys::KSCATEGORY_AUDIO,
@@ -761,7 +764,5 @@ fn validate_descriptor(descriptor: &PCFILTER_DESCRIPTOR) -> Result<(), String> {
     {
         return fail("categories must be DATATRANSFORM, AUDIO, SYNTHESIZER in that order");
     }
-    let _ = STATUS_SUCCESS;
-    let _ = size_of::<IMXF>();
     Ok(())
 }
