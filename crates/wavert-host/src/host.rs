@@ -21,20 +21,15 @@ use std::ptr::{NonNull, null_mut};
 use wavert::format::SampleFormat;
 use wavert::{Pump, PumpConfig, SharedSynth};
 
-/// A failed call: which, and its status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Failed {
-    /// The method.
-    pub call: &'static str,
-    /// Its NTSTATUS.
-    pub status: NTSTATUS,
-}
+/// A failed call: which, and its status (the DMus harness's type).
+pub use portcls_host::harness::CallFailed as Failed;
 
-fn check(call: &'static str, status: NTSTATUS) -> Result<(), Failed> {
+/// `Ok` for exactly `STATUS_SUCCESS` (the WaveRT objects return no other success code).
+fn check(what: &'static str, status: NTSTATUS) -> Result<(), Failed> {
     if status == STATUS_SUCCESS {
         Ok(())
     } else {
-        Err(Failed { call, status })
+        Err(Failed { what, status })
     }
 }
 
@@ -105,11 +100,11 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
         let platform = HostRtPlatform::new(start);
         let (unknown, pump) = wavert::new_wavert_miniport_with_config(platform.clone(), synth, config)
             .map_err(|status| Failed {
-                call: "new_wavert_miniport",
+                what: "new_wavert_miniport",
                 status,
             })?;
         let topology_unknown = wavert::new_topology_miniport(platform.clone()).map_err(|status| Failed {
-            call: "new_topology_miniport",
+            what: "new_topology_miniport",
             status,
         })?;
         Self::adopt(platform, unknown, pump, topology_unknown)
@@ -253,7 +248,7 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
         let status = call(0, null_mut(), &mut size);
         if status != portcls_sys::STATUS_BUFFER_OVERFLOW {
             return Err(Failed {
-                call: "DataRangeIntersection(size query)",
+                what: "DataRangeIntersection(size query)",
                 status,
             });
         }
@@ -296,7 +291,7 @@ impl<S: SharedSynth + Send + 'static> WaveRtHost<S> {
         if status != STATUS_SUCCESS {
             assert!(stream.is_null(), "a refused NewStream must write NULL");
             return Err(Failed {
-                call: "NewStream",
+                what: "NewStream",
                 status,
             });
         }
