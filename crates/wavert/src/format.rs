@@ -134,7 +134,10 @@ mod tests {
             let mut out = [0u8; 8];
             format.write(&[0.25, -0.75], &mut out);
             let [left, right] = format.read_frame(&out).unwrap();
-            assert!((left - 0.25).abs() < 1e-4 && (right + 0.75).abs() < 1e-4, "{format:?}");
+            assert!(
+                (left - 0.25).abs() < 1e-4 && (right + 0.75).abs() < 1e-4,
+                "{format:?}"
+            );
             assert_eq!(format.read_frame(&out[..format.frame_bytes() - 1]), None);
         }
     }
