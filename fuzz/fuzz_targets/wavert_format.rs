@@ -7,6 +7,7 @@
 //! format that is one of ours, and, at teardown, every reference, MDL and buffer returned.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use portcls_host::harness::release;
 use portcls_sys::{
     KSDATARANGE, KSSTATE_STOP, NTSTATUS, STATUS_BUFFER_OVERFLOW, STATUS_INSUFFICIENT_RESOURCES,
     STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED, STATUS_SUCCESS,
@@ -16,7 +17,7 @@ use wavert::error::STATUS_NO_MATCH;
 use wavert::pump::PumpConfig;
 use wavert::shared::Silence;
 use wavert_host::WaveRtHost;
-use wavert_host::host::{format_bytes, release};
+use wavert_host::host::format_bytes;
 
 const HEADER: usize = core::mem::size_of::<KSDATARANGE>();
 
