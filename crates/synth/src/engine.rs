@@ -9,7 +9,7 @@ use crate::events::EventQueue;
 use crate::interp::InterpTables;
 use crate::math::{self, Curves};
 use crate::reverb::Reverb;
-use crate::voice::{UpdateContext, Voice};
+use crate::voice::{Frame, UpdateContext, Voice};
 use crate::{
     Download, EngineConfig, EngineError, Interpolation, PreparedInstrument, PreparedWave, QueueFull, Stats,
     TimedEvent,
@@ -65,6 +65,11 @@ pub struct Engine {
     pub(crate) free: Vec<u16>,
     pub(crate) queue: EventQueue,
     pub(crate) bank: Bank,
+    /// The sum of the voices with a reverb or chorus send for one pass, frames of [left, right,
+    /// reverb send, chorus send].
+    bus: Vec<Frame>,
+    /// The stereo mix (interleaved): the voices without sends, then the bus's dry lanes, then
+    /// the effects' returns.
     mix: Vec<f32>,
     reverb_send: Vec<f32>,
     chorus_send: Vec<f32>,
@@ -151,6 +156,7 @@ impl Engine {
             free,
             queue: EventQueue::new(c.event_capacity as usize)?,
             bank,
+            bus: vec_of(MIX_FRAMES, Frame::default())?,
             mix: vec_of(2 * MIX_FRAMES, 0.0)?,
             reverb_send: vec_of(MIX_FRAMES, 0.0)?,
             chorus_send: vec_of(MIX_FRAMES, 0.0)?,
@@ -363,11 +369,8 @@ impl Engine {
         if let Some(m) = self.mix.get_mut(..frames.saturating_mul(2)) {
             m.fill(0.0);
         }
-        if let Some(m) = self.reverb_send.get_mut(..frames) {
-            m.fill(0.0);
-        }
-        if let Some(m) = self.chorus_send.get_mut(..frames) {
-            m.fill(0.0);
+        if let Some(m) = self.bus.get_mut(..frames) {
+            m.fill(Frame::default());
         }
         // Events apply at their exact frames, but a voice is only rendered up to an event's frame
         // when the event concerns it (its channel, or every voice for SysEx and for a note-on
@@ -399,6 +402,7 @@ impl Engine {
             }
         }
         self.catch_up(None, frames);
+        self.split_bus(frames);
         if self.reverb_on
             && let (Some(reverb), Some(send), Some(out)) = (
                 self.reverb.as_mut(),
@@ -424,6 +428,31 @@ impl Engine {
         self.stats.peak_voices = self.stats.peak_voices.max(active);
     }
 
+    /// Adds the bus's dry lanes into the stereo mix and copies its sends out.
+    fn split_bus(&mut self, frames: usize) {
+        let (Some(bus), Some(mix), Some(reverb), Some(chorus)) = (
+            self.bus.get(..frames),
+            self.mix.get_mut(..frames.saturating_mul(2)),
+            self.reverb_send.get_mut(..frames),
+            self.chorus_send.get_mut(..frames),
+        ) else {
+            return;
+        };
+        for (((&Frame([left, right, rev, cho]), out), reverb), chorus) in bus
+            .iter()
+            .zip(mix.chunks_exact_mut(2))
+            .zip(reverb.iter_mut())
+            .zip(chorus.iter_mut())
+        {
+            if let [l, r] = out {
+                *l += left;
+                *r += right;
+            }
+            *reverb = rev;
+            *chorus = cho;
+        }
+    }
+
     /// Renders the active voices of `channel` (every voice for `None`) up to frame `to` of the
     /// current pass (from where each one stopped); voices that finish leave the active list.
     pub(crate) fn catch_up(&mut self, channel: Option<u16>, to: usize) {
@@ -443,10 +472,9 @@ impl Engine {
             let alive = match (
                 self.channels.get(usize::from(voice.channel_index)),
                 self.mix.get_mut(from.saturating_mul(2)..to.saturating_mul(2)),
-                self.reverb_send.get_mut(from..to),
-                self.chorus_send.get_mut(from..to),
+                self.bus.get_mut(from..to),
             ) {
-                (Some(channel), Some(mix), Some(reverb), Some(chorus)) => {
+                (Some(channel), Some(dry), Some(bus)) => {
                     let articulation = if voice.orphan {
                         None
                     } else {
@@ -467,7 +495,7 @@ impl Engine {
                         chorus_on: self.chorus_on,
                     };
                     let wave = self.bank.waves.get(voice.wave_slot);
-                    voice.render(&context, wave, &self.tables, mix, reverb, chorus)
+                    voice.render(&context, wave, &self.tables, dry, bus)
                 }
                 _ => false,
             };

@@ -42,11 +42,16 @@ const MAX_RATIO: f32 = 1024.0;
 /// Time-varying connections whose constant factor a voice caches per channel change.
 const TIME_FACTORS: usize = 8;
 
-/// Gain index: left, right, reverb send, chorus send.
+/// One frame of the engine's bus: the dry left and right, then the reverb and chorus sends
+/// (the order of a voice's four gains). Voices add all four in one 4-lane
+/// operation per frame; 16-byte alignment lets that operation read the frame from memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[repr(C, align(16))]
+pub struct Frame(pub [f32; 4]);
+
+/// Gain index: left, right (then reverb send, chorus send).
 const LEFT: usize = 0;
 const RIGHT: usize = 1;
-const REVERB: usize = 2;
-const CHORUS: usize = 3;
 
 /// Everything an update needs besides the voice.
 pub struct UpdateContext<'a> {
@@ -586,15 +591,14 @@ impl Voice {
         context: &UpdateContext<'_>,
         wave: Option<&WaveData>,
         tables: &InterpTables,
-        mix: &mut [f32],
-        reverb: &mut [f32],
-        chorus: &mut [f32],
+        dry: &mut [f32],
+        bus: &mut [Frame],
     ) -> bool {
         let Some(wave) = wave else {
             self.active = false;
             return false;
         };
-        let frames = mix.len() / 2;
+        let frames = bus.len().min(dry.len() / 2);
         let mut done = 0usize;
         // Every segment overwrites its part of the block before reading it.
         let mut scratch = [0.0f32; MAX_CONTROL];
@@ -614,15 +618,13 @@ impl Voice {
                 self.filter.process(block);
             }
             let end = done.saturating_add(count);
-            if let (Some(out), Some(rev), Some(cho)) = (
-                mix.get_mut(done.saturating_mul(2)..end.saturating_mul(2)),
-                reverb.get_mut(done..end),
-                chorus.get_mut(done..end),
-            ) {
-                self.mix(block, out, rev, cho);
-            } else {
+            let (Some(dry), Some(bus)) = (
+                dry.get_mut(done.saturating_mul(2)..end.saturating_mul(2)),
+                bus.get_mut(done..end),
+            ) else {
                 break;
-            }
+            };
+            self.mix(block, dry, bus);
             let advanced = count as u32;
             self.eg1.advance(advanced);
             self.eg2.advance(advanced);
@@ -638,60 +640,24 @@ impl Voice {
         true
     }
 
-    fn mix(&mut self, block: &[f32], out: &mut [f32], reverb: &mut [f32], chorus: &mut [f32]) {
+    /// Adds `block` into the pass's output with the ramped gains: into the stereo `dry` mix
+    /// while both sends are silent (always, with the effects off), else into `bus` (frames of
+    /// [left, right, reverb send, chorus send]).
+    fn mix(&mut self, block: &[f32], dry: &mut [f32], bus: &mut [Frame]) {
         let [left, right, rev, cho] = self.gains;
         let [dl, dr, drev, dcho] = self.steps;
-        // Four frames per step as two 4-lane operations (gains L, R, L', R' for frames 0-1 and
-        // 2-3): SSE2-friendly straight-line code the compiler turns into packed multiply-adds,
-        // with the ramp's loop-carried add once per four frames.
-        let mut gain_a = [left, right, left + dl, right + dr];
-        let mut gain_b = [
-            left + 2.0 * dl,
-            right + 2.0 * dr,
-            left + 3.0 * dl,
-            right + 3.0 * dr,
-        ];
-        let step = [4.0 * dl, 4.0 * dr, 4.0 * dl, 4.0 * dr];
-        let mut octets = out.chunks_exact_mut(8);
-        let mut quads = block.chunks_exact(4);
-        for (octet, quad) in (&mut octets).zip(&mut quads) {
-            if let ([o0, o1, o2, o3, o4, o5, o6, o7], [s0, s1, s2, s3]) = (octet, quad) {
-                *o0 += gain_a[0] * s0;
-                *o1 += gain_a[1] * s0;
-                *o2 += gain_a[2] * s1;
-                *o3 += gain_a[3] * s1;
-                *o4 += gain_b[0] * s2;
-                *o5 += gain_b[1] * s2;
-                *o6 += gain_b[2] * s3;
-                *o7 += gain_b[3] * s3;
-            }
-            for ((a, b), d) in gain_a.iter_mut().zip(gain_b.iter_mut()).zip(step) {
-                *a += d;
-                *b += d;
-            }
-        }
-        let (mut l, mut r) = (gain_a[0], gain_a[1]);
-        for (frame, s) in octets.into_remainder().chunks_exact_mut(2).zip(quads.remainder()) {
-            if let [o0, o1] = frame {
-                *o0 += l * s;
-                *o1 += r * s;
-            }
-            l += dl;
-            r += dr;
-        }
-        if rev != 0.0 || drev != 0.0 {
-            add_ramped(reverb, block, rev, drev);
-        }
-        if cho != 0.0 || dcho != 0.0 {
-            add_ramped(chorus, block, cho, dcho);
+        if rev == 0.0 && cho == 0.0 && drev == 0.0 && dcho == 0.0 {
+            mix_stereo(dry, block, [left, right], [dl, dr]);
+        } else {
+            mix_ramped(bus, block, self.gains, self.steps);
         }
         let n = block.len() as f32;
         // Recompute from the start values to avoid accumulating rounding drift.
         self.gains = [
-            (self.gains[LEFT] + dl * n).max(0.0),
-            (self.gains[RIGHT] + dr * n).max(0.0),
-            (self.gains[REVERB] + drev * n).max(0.0),
-            (self.gains[CHORUS] + dcho * n).max(0.0),
+            (left + dl * n).max(0.0),
+            (right + dr * n).max(0.0),
+            (rev + drev * n).max(0.0),
+            (cho + dcho * n).max(0.0),
         ];
     }
 
@@ -834,74 +800,141 @@ impl Voice {
     }
 }
 
-/// `bus[i] += (start + i·step)·block[i]`: a send bus's gain ramp, four samples per step as
-/// 4-lane arithmetic (the ramp's loop-carried add happens once per four samples, not per
-/// sample), with SSE2 on x86_64 and the same element-wise operations in portable code.
-fn add_ramped(bus: &mut [f32], block: &[f32], start: f32, step: f32) {
-    let gain = [start, start + step, start + 2.0 * step, start + 3.0 * step];
-    let step4 = 4.0 * step;
-    let mut outs = bus.chunks_exact_mut(4);
-    let mut ins = block.chunks_exact(4);
+/// Adds `block` into the interleaved stereo `out`, the left and right gains ramping by
+/// `steps` per frame.
+fn mix_stereo(out: &mut [f32], block: &[f32], [left, right]: [f32; 2], [dl, dr]: [f32; 2]) {
+    // Four frames per step as two 4-lane operations (gains L, R, L', R' for frames 0-1 and
+    // 2-3): SSE2-friendly straight-line code the compiler turns into packed multiply-adds,
+    // with the ramp's loop-carried add once per four frames.
+    let mut gain_a = [left, right, left + dl, right + dr];
+    let mut gain_b = [
+        left + 2.0 * dl,
+        right + 2.0 * dr,
+        left + 3.0 * dl,
+        right + 3.0 * dr,
+    ];
+    let step = [4.0 * dl, 4.0 * dr, 4.0 * dl, 4.0 * dr];
+    let mut octets = out.chunks_exact_mut(8);
+    let mut quads = block.chunks_exact(4);
+    for (octet, quad) in (&mut octets).zip(&mut quads) {
+        if let ([o0, o1, o2, o3, o4, o5, o6, o7], [s0, s1, s2, s3]) = (octet, quad) {
+            *o0 += gain_a[0] * s0;
+            *o1 += gain_a[1] * s0;
+            *o2 += gain_a[2] * s1;
+            *o3 += gain_a[3] * s1;
+            *o4 += gain_b[0] * s2;
+            *o5 += gain_b[1] * s2;
+            *o6 += gain_b[2] * s3;
+            *o7 += gain_b[3] * s3;
+        }
+        for ((a, b), d) in gain_a.iter_mut().zip(gain_b.iter_mut()).zip(step) {
+            *a += d;
+            *b += d;
+        }
+    }
+    let (mut l, mut r) = (gain_a[0], gain_a[1]);
+    for (frame, s) in octets.into_remainder().chunks_exact_mut(2).zip(quads.remainder()) {
+        if let [o0, o1] = frame {
+            *o0 += l * s;
+            *o1 += r * s;
+        }
+        l += dl;
+        r += dr;
+    }
+}
+
+/// Adds `block` into the 4-lane `bus`, lane `k`'s gain ramping from `gains[k]` by `steps[k]`
+/// per frame: one pass for the dry mix and both sends, a 4-lane operation per frame (twice
+/// the stores of [`mix_stereo`], but none of the two send passes it would need).
+fn mix_ramped(bus: &mut [Frame], block: &[f32], gains: [f32; 4], steps: [f32; 4]) {
+    let n = bus.len().min(block.len());
+    let (Some(bus), Some(block)) = (bus.get_mut(..n), block.get(..n)) else {
+        return;
+    };
+    let (frames, frames_rest) = bus.as_chunks_mut::<4>();
+    let (quads, quads_rest) = block.as_chunks::<4>();
     #[cfg(target_arch = "x86_64")]
     // SAFETY: the function's only precondition is its target feature, SSE2, which every x86_64
     // processor has (it is in the target's baseline feature set).
-    let gain = unsafe { add_ramped_quads_sse2(&mut outs, &mut ins, gain, step4) };
+    let mut gain = unsafe { mix_quads_sse2(frames, quads, gains, steps) };
     #[cfg(not(target_arch = "x86_64"))]
-    let gain = add_ramped_quads(&mut outs, &mut ins, gain, step4);
-    let mut g = gain[0];
-    for (o, s) in outs.into_remainder().iter_mut().zip(ins.remainder()) {
-        *o += g * s;
-        g += step;
+    let mut gain = mix_quads(frames, quads, gains, steps);
+    for (frame, s) in frames_rest.iter_mut().zip(quads_rest) {
+        for ((o, g), d) in frame.0.iter_mut().zip(gain.iter_mut()).zip(steps) {
+            *o += *g * s;
+            *g += d;
+        }
     }
 }
 
-/// The whole quads of [`add_ramped`], portable; returns the gains of the next quad.
+/// The whole quads of [`mix_ramped`], portable: frame `j` of a quad has gains
+/// `g + j·d`, and each quad's gains move on by `4·d`. Returns the gains of the next frame.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn add_ramped_quads(
-    outs: &mut core::slice::ChunksExactMut<'_, f32>,
-    ins: &mut core::slice::ChunksExact<'_, f32>,
-    mut gain: [f32; 4],
-    step4: f32,
-) -> [f32; 4] {
-    for (out, input) in outs.zip(ins) {
-        if let (Ok(out), Ok(input)) = (<&mut [f32; 4]>::try_from(out), <&[f32; 4]>::try_from(input)) {
-            for ((o, s), g) in out.iter_mut().zip(input).zip(gain) {
-                *o += g * s;
+fn mix_quads(frames: &mut [[Frame; 4]], quads: &[[f32; 4]], gains: [f32; 4], steps: [f32; 4]) -> [f32; 4] {
+    let lane = |k: f32| {
+        let mut lane = gains;
+        for (g, d) in lane.iter_mut().zip(steps) {
+            *g += k * d;
+        }
+        lane
+    };
+    let mut g = [gains, lane(1.0), lane(2.0), lane(3.0)];
+    let step4 = steps.map(|d| 4.0 * d);
+    for (out, input) in frames.iter_mut().zip(quads) {
+        for ((frame, s), gain) in out.iter_mut().zip(input).zip(g.iter_mut()) {
+            for ((o, g), d) in frame.0.iter_mut().zip(gain.iter_mut()).zip(step4) {
+                *o += *g * s;
+                *g += d;
             }
         }
-        gain = gain.map(|g| g + step4);
     }
-    gain
+    g[0]
 }
 
-/// [`add_ramped_quads`] with SSE2 (the same element-wise operations: bit for bit).
+/// [`mix_quads`] with SSE2 (the same element-wise operations: bit for bit).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn add_ramped_quads_sse2(
-    outs: &mut core::slice::ChunksExactMut<'_, f32>,
-    ins: &mut core::slice::ChunksExact<'_, f32>,
-    gain: [f32; 4],
-    step4: f32,
+fn mix_quads_sse2(
+    frames: &mut [[Frame; 4]],
+    quads: &[[f32; 4]],
+    gains: [f32; 4],
+    steps: [f32; 4],
 ) -> [f32; 4] {
     use core::arch::x86_64::*;
-    let [g0, g1, g2, g3] = gain;
-    let mut g = _mm_setr_ps(g0, g1, g2, g3);
-    let step = _mm_set1_ps(step4);
-    for (out, input) in outs.zip(ins) {
-        if let (Ok(out), Ok(input)) = (<&mut [f32; 4]>::try_from(out), <&[f32; 4]>::try_from(input)) {
-            // SAFETY: `out` is a 16-byte array; `_mm_loadu_ps` has no alignment requirement.
-            let o = unsafe { _mm_loadu_ps(out.as_ptr()) };
-            // SAFETY: as above, for `input`.
-            let x = unsafe { _mm_loadu_ps(input.as_ptr()) };
-            let y = _mm_add_ps(o, _mm_mul_ps(g, x));
-            // SAFETY: `out` is 16 writable bytes; `_mm_storeu_ps` has no alignment requirement.
-            unsafe { _mm_storeu_ps(out.as_mut_ptr(), y) };
+    // SAFETY: `gains` is a 16-byte array; `_mm_loadu_ps` has no alignment requirement.
+    let g0 = unsafe { _mm_loadu_ps(gains.as_ptr()) };
+    // SAFETY: as above, for `steps`.
+    let d = unsafe { _mm_loadu_ps(steps.as_ptr()) };
+    let mut g1 = _mm_add_ps(g0, _mm_mul_ps(_mm_set1_ps(1.0), d));
+    let mut g2 = _mm_add_ps(g0, _mm_mul_ps(_mm_set1_ps(2.0), d));
+    let mut g3 = _mm_add_ps(g0, _mm_mul_ps(_mm_set1_ps(3.0), d));
+    let mut g0 = g0;
+    let d4 = _mm_mul_ps(_mm_set1_ps(4.0), d);
+    for ([f0, f1, f2, f3], input) in frames.iter_mut().zip(quads) {
+        // SAFETY: `input` is a 16-byte array; `_mm_loadu_ps` has no alignment requirement.
+        let x = unsafe { _mm_loadu_ps(input.as_ptr()) };
+        // Each sample broadcast to the four lanes.
+        let samples = [
+            _mm_shuffle_ps::<0x00>(x, x),
+            _mm_shuffle_ps::<0x55>(x, x),
+            _mm_shuffle_ps::<0xAA>(x, x),
+            _mm_shuffle_ps::<0xFF>(x, x),
+        ];
+        for ((frame, g), s) in [f0, f1, f2, f3].into_iter().zip([g0, g1, g2, g3]).zip(samples) {
+            // SAFETY: `frame` is 16 bytes, 16-byte aligned by `Frame`'s type.
+            let o = unsafe { _mm_load_ps(frame.0.as_ptr()) };
+            let sum = _mm_add_ps(o, _mm_mul_ps(g, s));
+            // SAFETY: as above; `frame` is writable.
+            unsafe { _mm_store_ps(frame.0.as_mut_ptr(), sum) };
         }
-        g = _mm_add_ps(g, step);
+        g0 = _mm_add_ps(g0, d4);
+        g1 = _mm_add_ps(g1, d4);
+        g2 = _mm_add_ps(g2, d4);
+        g3 = _mm_add_ps(g3, d4);
     }
     let mut next = [0.0f32; 4];
     // SAFETY: `next` is 16 writable bytes; no alignment requirement.
-    unsafe { _mm_storeu_ps(next.as_mut_ptr(), g) };
+    unsafe { _mm_storeu_ps(next.as_mut_ptr(), g0) };
     next
 }
 
@@ -1161,34 +1194,34 @@ mod tests {
     /// The SSE2 quads (x86_64) and the scalar loop agree bit for bit with the scalar formula,
     /// for every run length, across a run that starts in range and one whose last taps leave the
     /// data (which takes the checked scalar path and reads zeros there).
-    /// The send ramp's SSE2 quads agree bit for bit with the portable ones.
+    /// The bus mix's SSE2 quads agree bit for bit with the portable ones, and the whole call
+    /// ramps each lane by its own step per frame.
     #[cfg(target_arch = "x86_64")]
     #[test]
-    fn send_ramp_sse2_matches_portable() {
+    fn bus_mix_sse2_matches_portable() {
         let block: [f32; 37] = core::array::from_fn(|i| (i as f32 * 0.37).sin());
-        let (mut a, mut b) = ([0.25f32; 37], [0.25f32; 37]);
-        let gain = [0.1, 0.1 + 0.003, 0.1 + 0.006, 0.1 + 0.009];
-        let ga = add_ramped_quads(
-            &mut a.chunks_exact_mut(4),
-            &mut block.chunks_exact(4),
-            gain,
-            0.012,
-        );
+        let start: [Frame; 37] = core::array::from_fn(|i| Frame([0.25, -0.5, 0.125 * i as f32, 1.0]));
+        let (mut a, mut b) = (start, start);
+        let gains = [0.1, 0.7, 0.0, 0.3];
+        let steps = [0.003, -0.002, 0.001, 0.0];
+        let ga = mix_quads(a.as_chunks_mut::<4>().0, block.as_chunks::<4>().0, gains, steps);
         // SAFETY: SSE2 is in the x86_64 baseline.
-        let gb = unsafe {
-            add_ramped_quads_sse2(
-                &mut b.chunks_exact_mut(4),
-                &mut block.chunks_exact(4),
-                gain,
-                0.012,
-            )
-        };
+        let gb = unsafe { mix_quads_sse2(b.as_chunks_mut::<4>().0, block.as_chunks::<4>().0, gains, steps) };
         assert_eq!(ga.map(f32::to_bits), gb.map(f32::to_bits));
-        assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
-        add_ramped(&mut a, &block, 0.1, 0.003);
-        // Quads ramp by 0.012 per quad from `gain`, the full call by 0.003 per sample from 0.1.
-        assert!((a[35] - (0.25 + 2.0 * 0.205 * block[35])).abs() < 1e-5);
-        assert!((a[36] - (0.25 + 0.208 * block[36])).abs() < 1e-5);
+        assert_eq!(a.map(|f| f.0.map(f32::to_bits)), b.map(|f| f.0.map(f32::to_bits)));
+        let mut c = start;
+        mix_ramped(&mut c, &block, gains, steps);
+        for (i, ((out, before), s)) in c.iter().zip(start).zip(block).enumerate() {
+            for lane in 0..4 {
+                let gain = gains[lane] + steps[lane] * i as f32;
+                let want = before.0[lane] + gain * s;
+                assert!(
+                    (out.0[lane] - want).abs() < 1e-5,
+                    "frame {i} lane {lane}: {} vs {want}",
+                    out.0[lane]
+                );
+            }
+        }
     }
 
     /// The linear kernel: SSE2 quads (x86_64) and scalar loop against the integer formula.
