@@ -73,6 +73,37 @@ pub struct UpdateContext<'a> {
     pub chorus_on: bool,
 }
 
+/// One precompiled time-varying connection: `factor × input`, added to `destination`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Term {
+    destination: u8,
+    /// [`Term::EG1`] .. [`Term::VIBRATO`] (an index into the update's inputs), or
+    /// [`Term::GENERAL`]: the connection at `index` through the general path.
+    input: u8,
+    index: u8,
+    factor: f32,
+}
+
+impl Term {
+    const EG1: u8 = 0;
+    const EG2: u8 = 1;
+    const LFO: u8 = 2;
+    const VIBRATO: u8 = 3;
+    const GENERAL: u8 = 4;
+}
+
+/// The time-varying part of a time-varying connection (its other part is the cached factor).
+fn moving_part(sources: &Sources<'_>, op: &Op, curves: &Curves) -> f32 {
+    match op.moving {
+        MOVING_SOURCE => sources.moving(op.source, op.source_shape, curves),
+        MOVING_CONTROL => sources.moving(op.control, op.control_shape, curves),
+        _ => {
+            sources.moving(op.source, op.source_shape, curves)
+                * sources.moving(op.control, op.control_shape, curves)
+        }
+    }
+}
+
 /// Source values of one voice at one instant.
 struct Sources<'a> {
     velocity: f32,
@@ -251,6 +282,11 @@ pub struct Voice {
     channel_part: [f32; dest::REALTIME],
     /// `scale × T(non-time input)` of the first time-varying connections (see `update_with`).
     time_factors: [f32; TIME_FACTORS],
+    /// The time-varying connections with a non-zero factor, in order, precompiled with the
+    /// factors (`terms_len` of them; unused when the articulation has more than
+    /// [`TIME_FACTORS`] time-varying connections).
+    terms: [Term; TIME_FACTORS],
+    terms_len: u8,
     channel_generation: u32,
     last: [f32; dest::REALTIME],
     gains: [f32; 4],
@@ -303,6 +339,8 @@ impl Default for Voice {
             base: [0.0; dest::COUNT],
             channel_part: [0.0; dest::REALTIME],
             time_factors: [0.0; TIME_FACTORS],
+            terms: [Term::default(); TIME_FACTORS],
+            terms_len: 0,
             channel_generation: 0,
             last: [0.0; dest::REALTIME],
             gains: [0.0; 4],
@@ -476,30 +514,87 @@ impl Voice {
                         _ => 1.0,
                     };
             }
+            self.plan_terms(articulation);
         }
         // Accumulated in place with scalar adds: a local array read back whole after scalar
         // stores into it would stall on store forwarding.
         self.last = self.channel_part;
+        if articulation.time.len() <= TIME_FACTORS {
+            self.add_planned(&sources, articulation, context.curves);
+        } else {
+            self.add_general(&sources, articulation, context.curves);
+        }
+    }
+
+    /// Adds the time-varying connections to `last` through the planned terms: the same
+    /// products, in the same order, as [`Self::add_general`] (bit for bit; zero terms are
+    /// skipped).
+    fn add_planned(&mut self, sources: &Sources<'_>, articulation: &CompiledArticulation, curves: &Curves) {
+        let inputs = [sources.eg1, sources.eg2, sources.lfo, sources.vibrato];
+        for term in self.terms.iter().take(usize::from(self.terms_len)) {
+            let value = match inputs.get(usize::from(term.input)) {
+                Some(&input) => term.factor * input,
+                None => match articulation.time.get(usize::from(term.index)) {
+                    Some(op) => term.factor * moving_part(sources, op, curves),
+                    None => 0.0,
+                },
+            };
+            if let Some(slot) = self.last.get_mut(usize::from(term.destination)) {
+                *slot += value;
+            }
+        }
+    }
+
+    /// Adds the time-varying connections to `last`, each through its cached factor (the
+    /// first [`TIME_FACTORS`]) or evaluated whole.
+    fn add_general(&mut self, sources: &Sources<'_>, articulation: &CompiledArticulation, curves: &Curves) {
         for (i, op) in articulation.time.iter().enumerate() {
             let value = match self.time_factors.get(i) {
                 Some(&0.0) => 0.0,
-                Some(&factor) => {
-                    let moving = match op.moving {
-                        MOVING_SOURCE => sources.moving(op.source, op.source_shape, context.curves),
-                        MOVING_CONTROL => sources.moving(op.control, op.control_shape, context.curves),
-                        _ => {
-                            sources.moving(op.source, op.source_shape, context.curves)
-                                * sources.moving(op.control, op.control_shape, context.curves)
-                        }
-                    };
-                    factor * moving
-                }
-                None => sources.evaluate(op, context.curves),
+                Some(&factor) => factor * moving_part(sources, op, curves),
+                None => sources.evaluate(op, curves),
             };
             if let Some(slot) = self.last.get_mut(usize::from(op.destination)) {
                 *slot += value;
             }
         }
+    }
+
+    /// Precompiles the time-varying connections for [`Self::update_with`] after their factors
+    /// changed: those with a zero factor drop out, and a moving input that is an LFO (its
+    /// inversion folded into the factor's sign, which is exact) or a plain EG becomes a direct
+    /// read of that input.
+    fn plan_terms(&mut self, articulation: &CompiledArticulation) {
+        let mut len = 0usize;
+        for (index, (op, &factor)) in articulation.time.iter().zip(&self.time_factors).enumerate() {
+            if factor == 0.0 {
+                continue;
+            }
+            let (code, shape) = match op.moving {
+                MOVING_SOURCE => (op.source, op.source_shape),
+                MOVING_CONTROL => (op.control, op.control_shape),
+                _ => (source::NONE, op.source_shape),
+            };
+            let plain = shape.curve == Curve::Linear && !shape.invert && !shape.bipolar;
+            let sign = if shape.invert { -1.0 } else { 1.0 };
+            let (input, factor) = match code {
+                source::EG1 if plain => (Term::EG1, factor),
+                source::EG2 if plain => (Term::EG2, factor),
+                source::LFO => (Term::LFO, factor * sign),
+                source::VIBRATO => (Term::VIBRATO, factor * sign),
+                _ => (Term::GENERAL, factor),
+            };
+            if let Some(term) = self.terms.get_mut(len) {
+                *term = Term {
+                    destination: op.destination,
+                    input,
+                    index: index as u8,
+                    factor,
+                };
+                len = len.saturating_add(1);
+            }
+        }
+        self.terms_len = len as u8;
     }
 
     /// The four gains `samples` from now (inlined: returned through memory, the four scalar
@@ -1190,6 +1285,108 @@ fn run_sinc(data: &[i16], mut position: u64, increment: u64, out: &mut [f32], ta
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The planned terms give the general path's sums bit for bit: LFOs (one inverted as a
+    /// source, one as a bipolar inverted control), plain and curved EGs, a connection with
+    /// two moving inputs, and one whose factor is zero.
+    #[test]
+    fn planned_terms_match_the_general_path() {
+        let channel = ChannelState::new(0);
+        let curves = Curves::new();
+        let shape = |curve, bipolar, invert| Shape {
+            curve,
+            bipolar,
+            invert,
+        };
+        let plain = shape(Curve::Linear, false, false);
+        let op = |source, control, destination: usize, scale, source_shape, control_shape| Op {
+            source,
+            control,
+            destination: destination as u8,
+            source_shape,
+            control_shape,
+            scale,
+            moving: if source::is_time(source) { MOVING_SOURCE } else { 0 }
+                | if source::is_time(control) {
+                    MOVING_CONTROL
+                } else {
+                    0
+                },
+        };
+        let time = alloc::vec![
+            op(source::LFO, source::NONE, dest::PITCH, 50.0, plain, plain),
+            op(
+                source::VIBRATO,
+                source::NONE,
+                dest::PITCH,
+                30.0,
+                shape(Curve::Linear, false, true),
+                plain
+            ),
+            op(source::EG2, source::NONE, dest::CUTOFF, 1_200.0, plain, plain),
+            op(
+                source::EG2,
+                source::NONE,
+                dest::PITCH,
+                -100.0,
+                shape(Curve::Convex, false, false),
+                plain
+            ),
+            op(source::EG1, source::LFO, dest::GAIN, -3.0, plain, plain),
+            op(
+                source::VELOCITY,
+                source::LFO,
+                dest::PAN,
+                100.0,
+                plain,
+                shape(Curve::Linear, true, true)
+            ),
+            op(source::LFO, source::CHANNEL_PRESSURE, dest::Q, 7.0, plain, plain),
+            op(source::EG1, source::NONE, dest::GAIN, -960.0, plain, plain),
+        ];
+        let articulation = CompiledArticulation {
+            constant: [0.0; dest::COUNT],
+            note_on: alloc::vec![],
+            channel: alloc::vec![],
+            time,
+            filter_enabled: true,
+        };
+        let mut voice = Voice::default();
+        for (eg1, eg2, lfo, vibrato) in [
+            (0.8, 0.3, -0.6, 0.9),
+            (0.0, 1.0, 1.0, -1.0),
+            (0.123, 0.456, 0.789, -0.321),
+        ] {
+            let sources = Sources {
+                velocity: 0.7,
+                key: 0.5,
+                note: 64,
+                eg1,
+                eg2,
+                lfo,
+                vibrato,
+                channel: &channel,
+            };
+            // The factors as `update_with` caches them (channel pressure 0 zeroes one).
+            for (factor, op) in voice.time_factors.iter_mut().zip(&articulation.time) {
+                *factor = op.scale
+                    * match op.moving {
+                        MOVING_SOURCE => sources.shaped(op.control, op.control_shape, &curves),
+                        MOVING_CONTROL => sources.shaped(op.source, op.source_shape, &curves),
+                        _ => 1.0,
+                    };
+            }
+            voice.plan_terms(&articulation);
+            assert_eq!(voice.terms_len, 7, "the zero-factor connection drops out");
+            voice.last = [0.25; dest::REALTIME];
+            voice.add_planned(&sources, &articulation, &curves);
+            let planned = voice.last;
+            voice.last = [0.25; dest::REALTIME];
+            voice.add_general(&sources, &articulation, &curves);
+            assert_eq!(planned.map(f32::to_bits), voice.last.map(f32::to_bits));
+            assert_ne!(planned, [0.25; dest::REALTIME]);
+        }
+    }
 
     /// The SSE2 quads (x86_64) and the scalar loop agree bit for bit with the scalar formula,
     /// for every run length, across a run that starts in range and one whose last taps leave the
