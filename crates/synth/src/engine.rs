@@ -9,7 +9,7 @@ use crate::events::EventQueue;
 use crate::interp::InterpTables;
 use crate::math::{self, Curves};
 use crate::reverb::Reverb;
-use crate::voice::{Frame, UpdateContext, Voice};
+use crate::voice::{UpdateContext, Voice};
 use crate::{
     Download, EngineConfig, EngineError, Interpolation, PreparedInstrument, PreparedWave, QueueFull, Stats,
     TimedEvent,
@@ -65,14 +65,12 @@ pub struct Engine {
     pub(crate) free: Vec<u16>,
     pub(crate) queue: EventQueue,
     pub(crate) bank: Bank,
-    /// The sum of the voices with a reverb or chorus send for one pass, frames of [left, right,
-    /// reverb send, chorus send].
-    bus: Vec<Frame>,
-    /// The stereo mix (interleaved): the voices without sends, then the bus's dry lanes, then
-    /// the effects' returns.
+    /// The voices' sum for one pass, one buffer per lane (planar: a voice adds to each lane
+    /// with one packed multiply-add per four frames, no shuffles): left, right, reverb send,
+    /// chorus send.
+    lanes: [Vec<f32>; 4],
+    /// The stereo mix (interleaved): the dry lanes, then the effects' returns.
     mix: Vec<f32>,
-    reverb_send: Vec<f32>,
-    chorus_send: Vec<f32>,
     reverb: Option<Reverb>,
     chorus: Option<Chorus>,
     pub(crate) reverb_on: bool,
@@ -156,10 +154,13 @@ impl Engine {
             free,
             queue: EventQueue::new(c.event_capacity as usize)?,
             bank,
-            bus: vec_of(MIX_FRAMES, Frame::default())?,
+            lanes: [
+                vec_of(MIX_FRAMES, 0.0)?,
+                vec_of(MIX_FRAMES, 0.0)?,
+                vec_of(MIX_FRAMES, 0.0)?,
+                vec_of(MIX_FRAMES, 0.0)?,
+            ],
             mix: vec_of(2 * MIX_FRAMES, 0.0)?,
-            reverb_send: vec_of(MIX_FRAMES, 0.0)?,
-            chorus_send: vec_of(MIX_FRAMES, 0.0)?,
             reverb: Some(reverb),
             chorus: Some(chorus),
             reverb_on: c.reverb,
@@ -366,11 +367,10 @@ impl Engine {
     /// Mixes `frames` (≤ MIX_FRAMES) into `self.mix`, applying events at their exact frames.
     fn render_pass(&mut self, frames: usize) {
         let frames = frames.min(MIX_FRAMES);
-        if let Some(m) = self.mix.get_mut(..frames.saturating_mul(2)) {
-            m.fill(0.0);
-        }
-        if let Some(m) = self.bus.get_mut(..frames) {
-            m.fill(Frame::default());
+        for lane in &mut self.lanes {
+            if let Some(m) = lane.get_mut(..frames) {
+                m.fill(0.0);
+            }
         }
         // Events apply at their exact frames, but a voice is only rendered up to an event's frame
         // when the event concerns it (its channel, or every voice for SysEx and for a note-on
@@ -402,11 +402,23 @@ impl Engine {
             }
         }
         self.catch_up(None, frames);
-        self.split_bus(frames);
+        let [left, right, reverb_send, chorus_send] = &self.lanes;
+        if let (Some(mix), Some(left), Some(right)) = (
+            self.mix.get_mut(..frames.saturating_mul(2)),
+            left.get(..frames),
+            right.get(..frames),
+        ) {
+            for ((out, &l), &r) in mix.chunks_exact_mut(2).zip(left).zip(right) {
+                if let [out_l, out_r] = out {
+                    *out_l = l;
+                    *out_r = r;
+                }
+            }
+        }
         if self.reverb_on
             && let (Some(reverb), Some(send), Some(out)) = (
                 self.reverb.as_mut(),
-                self.reverb_send.get(..frames),
+                reverb_send.get(..frames),
                 self.mix.get_mut(..frames.saturating_mul(2)),
             )
         {
@@ -415,7 +427,7 @@ impl Engine {
         if self.chorus_on
             && let (Some(chorus), Some(send), Some(out)) = (
                 self.chorus.as_mut(),
-                self.chorus_send.get(..frames),
+                chorus_send.get(..frames),
                 self.mix.get_mut(..frames.saturating_mul(2)),
             )
         {
@@ -426,31 +438,6 @@ impl Engine {
         let active = self.active.len() as u32;
         self.stats.active_voices = active;
         self.stats.peak_voices = self.stats.peak_voices.max(active);
-    }
-
-    /// Adds the bus's dry lanes into the stereo mix and copies its sends out.
-    fn split_bus(&mut self, frames: usize) {
-        let (Some(bus), Some(mix), Some(reverb), Some(chorus)) = (
-            self.bus.get(..frames),
-            self.mix.get_mut(..frames.saturating_mul(2)),
-            self.reverb_send.get_mut(..frames),
-            self.chorus_send.get_mut(..frames),
-        ) else {
-            return;
-        };
-        for (((&Frame([left, right, rev, cho]), out), reverb), chorus) in bus
-            .iter()
-            .zip(mix.chunks_exact_mut(2))
-            .zip(reverb.iter_mut())
-            .zip(chorus.iter_mut())
-        {
-            if let [l, r] = out {
-                *l += left;
-                *r += right;
-            }
-            *reverb = rev;
-            *chorus = cho;
-        }
     }
 
     /// Renders the active voices of `channel` (every voice for `None`) up to frame `to` of the
@@ -469,12 +456,15 @@ impl Engine {
                 continue;
             }
             voice.rendered = to;
+            let [left, right, reverb, chorus] = &mut self.lanes;
             let alive = match (
                 self.channels.get(usize::from(voice.channel_index)),
-                self.mix.get_mut(from.saturating_mul(2)..to.saturating_mul(2)),
-                self.bus.get_mut(from..to),
+                left.get_mut(from..to),
+                right.get_mut(from..to),
+                reverb.get_mut(from..to),
+                chorus.get_mut(from..to),
             ) {
-                (Some(channel), Some(dry), Some(bus)) => {
+                (Some(channel), Some(left), Some(right), Some(reverb), Some(chorus)) => {
                     let articulation = if voice.orphan {
                         None
                     } else {
@@ -495,7 +485,7 @@ impl Engine {
                         chorus_on: self.chorus_on,
                     };
                     let wave = self.bank.waves.get(voice.wave_slot);
-                    voice.render(&context, wave, &self.tables, dry, bus)
+                    voice.render(&context, wave, &self.tables, [left, right, reverb, chorus])
                 }
                 _ => false,
             };

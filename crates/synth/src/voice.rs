@@ -42,13 +42,6 @@ const MAX_RATIO: f32 = 1024.0;
 /// Time-varying connections whose constant factor a voice caches per channel change.
 const TIME_FACTORS: usize = 8;
 
-/// One frame of the engine's bus: the dry left and right, then the reverb and chorus sends
-/// (the order of a voice's four gains). Voices add all four in one 4-lane
-/// operation per frame; 16-byte alignment lets that operation read the frame from memory.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-#[repr(C, align(16))]
-pub struct Frame(pub [f32; 4]);
-
 /// Gain index: left, right (then reverb send, chorus send).
 const LEFT: usize = 0;
 const RIGHT: usize = 1;
@@ -686,14 +679,14 @@ impl Voice {
         context: &UpdateContext<'_>,
         wave: Option<&WaveData>,
         tables: &InterpTables,
-        dry: &mut [f32],
-        bus: &mut [Frame],
+        lanes: [&mut [f32]; 4],
     ) -> bool {
         let Some(wave) = wave else {
             self.active = false;
             return false;
         };
-        let frames = bus.len().min(dry.len() / 2);
+        let [left, right, reverb, chorus] = lanes;
+        let frames = left.len().min(right.len()).min(reverb.len()).min(chorus.len());
         let mut done = 0usize;
         // Every segment overwrites its part of the block before reading it.
         let mut scratch = [0.0f32; MAX_CONTROL];
@@ -713,13 +706,15 @@ impl Voice {
                 self.filter.process(block);
             }
             let end = done.saturating_add(count);
-            let (Some(dry), Some(bus)) = (
-                dry.get_mut(done.saturating_mul(2)..end.saturating_mul(2)),
-                bus.get_mut(done..end),
+            let (Some(left), Some(right), Some(reverb), Some(chorus)) = (
+                left.get_mut(done..end),
+                right.get_mut(done..end),
+                reverb.get_mut(done..end),
+                chorus.get_mut(done..end),
             ) else {
                 break;
             };
-            self.mix(block, dry, bus);
+            self.mix(block, [left, right, reverb, chorus]);
             let advanced = count as u32;
             self.eg1.advance(advanced);
             self.eg2.advance(advanced);
@@ -735,22 +730,23 @@ impl Voice {
         true
     }
 
-    /// Adds `block` into the pass's output with the ramped gains: into the stereo `dry` mix
-    /// while both sends are silent (always, with the effects off), else into `bus` (frames of
-    /// [left, right, reverb send, chorus send]).
-    fn mix(&mut self, block: &[f32], dry: &mut [f32], bus: &mut [Frame]) {
-        let [left, right, rev, cho] = self.gains;
+    /// Adds `block` into the pass's lanes (left, right, reverb send, chorus send) with the
+    /// ramped gains, leaving out a silent send (both, always, with the effects off).
+    fn mix(&mut self, block: &[f32], [left, right, reverb, chorus]: [&mut [f32]; 4]) {
+        let [gl, gr, rev, cho] = self.gains;
         let [dl, dr, drev, dcho] = self.steps;
-        if rev == 0.0 && cho == 0.0 && drev == 0.0 && dcho == 0.0 {
-            mix_stereo(dry, block, [left, right], [dl, dr]);
-        } else {
-            mix_ramped(bus, block, self.gains, self.steps);
+        // A silent send's lane is left out (it would add zeros).
+        match (rev != 0.0 || drev != 0.0, cho != 0.0 || dcho != 0.0) {
+            (false, false) => mix_lanes([left, right], block, [gl, gr], [dl, dr]),
+            (true, false) => mix_lanes([left, right, reverb], block, [gl, gr, rev], [dl, dr, drev]),
+            (false, true) => mix_lanes([left, right, chorus], block, [gl, gr, cho], [dl, dr, dcho]),
+            (true, true) => mix_lanes([left, right, reverb, chorus], block, self.gains, self.steps),
         }
         let n = block.len() as f32;
         // Recompute from the start values to avoid accumulating rounding drift.
         self.gains = [
-            (left + dl * n).max(0.0),
-            (right + dr * n).max(0.0),
+            (gl + dl * n).max(0.0),
+            (gr + dr * n).max(0.0),
             (rev + drev * n).max(0.0),
             (cho + dcho * n).max(0.0),
         ];
@@ -895,141 +891,119 @@ impl Voice {
     }
 }
 
-/// Adds `block` into the interleaved stereo `out`, the left and right gains ramping by
-/// `steps` per frame.
-fn mix_stereo(out: &mut [f32], block: &[f32], [left, right]: [f32; 2], [dl, dr]: [f32; 2]) {
-    // Four frames per step as two 4-lane operations (gains L, R, L', R' for frames 0-1 and
-    // 2-3): SSE2-friendly straight-line code the compiler turns into packed multiply-adds,
-    // with the ramp's loop-carried add once per four frames.
-    let mut gain_a = [left, right, left + dl, right + dr];
-    let mut gain_b = [
-        left + 2.0 * dl,
-        right + 2.0 * dr,
-        left + 3.0 * dl,
-        right + 3.0 * dr,
-    ];
-    let step = [4.0 * dl, 4.0 * dr, 4.0 * dl, 4.0 * dr];
-    let mut octets = out.chunks_exact_mut(8);
-    let mut quads = block.chunks_exact(4);
-    for (octet, quad) in (&mut octets).zip(&mut quads) {
-        if let ([o0, o1, o2, o3, o4, o5, o6, o7], [s0, s1, s2, s3]) = (octet, quad) {
-            *o0 += gain_a[0] * s0;
-            *o1 += gain_a[1] * s0;
-            *o2 += gain_a[2] * s1;
-            *o3 += gain_a[3] * s1;
-            *o4 += gain_b[0] * s2;
-            *o5 += gain_b[1] * s2;
-            *o6 += gain_b[2] * s3;
-            *o7 += gain_b[3] * s3;
-        }
-        for ((a, b), d) in gain_a.iter_mut().zip(gain_b.iter_mut()).zip(step) {
-            *a += d;
-            *b += d;
-        }
-    }
-    let (mut l, mut r) = (gain_a[0], gain_a[1]);
-    for (frame, s) in octets.into_remainder().chunks_exact_mut(2).zip(quads.remainder()) {
-        if let [o0, o1] = frame {
-            *o0 += l * s;
-            *o1 += r * s;
-        }
-        l += dl;
-        r += dr;
-    }
-}
-
-/// Adds `block` into the 4-lane `bus`, lane `k`'s gain ramping from `gains[k]` by `steps[k]`
-/// per frame: one pass for the dry mix and both sends, a 4-lane operation per frame (twice
-/// the stores of [`mix_stereo`], but none of the two send passes it would need).
-fn mix_ramped(bus: &mut [Frame], block: &[f32], gains: [f32; 4], steps: [f32; 4]) {
-    let n = bus.len().min(block.len());
-    let (Some(bus), Some(block)) = (bus.get_mut(..n), block.get(..n)) else {
+/// Adds `block` into each of the `N` lanes `outs`, lane `k`'s gain ramping from `gains[k]` by
+/// `steps[k]` per frame. Planar lanes need no shuffles: per four frames and lane, one packed
+/// multiply-add with the gains of those four frames (`g + j·d`, moving on by `4·d`).
+fn mix_lanes<const N: usize>(outs: [&mut [f32]; N], block: &[f32], gains: [f32; N], steps: [f32; N]) {
+    let n = outs.iter().fold(block.len(), |n, out| n.min(out.len()));
+    let Some(block) = block.get(..n) else {
         return;
     };
-    let (frames, frames_rest) = bus.as_chunks_mut::<4>();
-    let (quads, quads_rest) = block.as_chunks::<4>();
+    let (quads, rest) = block.as_chunks::<4>();
+    let mut outs = outs;
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: the function's only precondition is its target feature, SSE2, which every x86_64
-    // processor has (it is in the target's baseline feature set).
-    let mut gain = unsafe { mix_quads_sse2(frames, quads, gains, steps) };
+    // SAFETY: every lane holds at least `n` = 4·quads.len() + rest.len() samples (the fold
+    // above), and SSE2, the function's target feature, is in the x86_64 baseline.
+    let mut gain = unsafe { mix_lane_quads_sse2(&mut outs, quads, gains, steps) };
     #[cfg(not(target_arch = "x86_64"))]
-    let mut gain = mix_quads(frames, quads, gains, steps);
-    for (frame, s) in frames_rest.iter_mut().zip(quads_rest) {
-        for ((o, g), d) in frame.0.iter_mut().zip(gain.iter_mut()).zip(steps) {
+    let mut gain = mix_lane_quads(&mut outs, quads, gains, steps);
+    if rest.is_empty() {
+        return;
+    }
+    let start = quads.len().saturating_mul(4);
+    for ((out, g), d) in outs.iter_mut().zip(gain.iter_mut()).zip(steps) {
+        let Some(out) = out.get_mut(start..n) else {
+            continue;
+        };
+        for (o, s) in out.iter_mut().zip(rest) {
             *o += *g * s;
             *g += d;
         }
     }
 }
 
-/// The whole quads of [`mix_ramped`], portable: frame `j` of a quad has gains
-/// `g + j·d`, and each quad's gains move on by `4·d`. Returns the gains of the next frame.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn mix_quads(frames: &mut [[Frame; 4]], quads: &[[f32; 4]], gains: [f32; 4], steps: [f32; 4]) -> [f32; 4] {
-    let lane = |k: f32| {
-        let mut lane = gains;
-        for (g, d) in lane.iter_mut().zip(steps) {
-            *g += k * d;
-        }
-        lane
-    };
-    let mut g = [gains, lane(1.0), lane(2.0), lane(3.0)];
-    let step4 = steps.map(|d| 4.0 * d);
-    for (out, input) in frames.iter_mut().zip(quads) {
-        for ((frame, s), gain) in out.iter_mut().zip(input).zip(g.iter_mut()) {
-            for ((o, g), d) in frame.0.iter_mut().zip(gain.iter_mut()).zip(step4) {
-                *o += *g * s;
-                *g += d;
-            }
-        }
+/// The gains of frames 0..4 of the first quad, `g + j·d`, per lane.
+fn quad_gains<const N: usize>(gains: [f32; N], steps: [f32; N]) -> [[f32; 4]; N] {
+    let mut out = [[0.0; 4]; N];
+    for ((lane, g), d) in out.iter_mut().zip(gains).zip(steps) {
+        *lane = [g, g + d, g + 2.0 * d, g + 3.0 * d];
     }
-    g[0]
+    out
 }
 
-/// [`mix_quads`] with SSE2 (the same element-wise operations: bit for bit).
+/// The whole quads of [`mix_lanes`], portable; returns each lane's gain at the frame after
+/// them.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn mix_lane_quads<const N: usize>(
+    outs: &mut [&mut [f32]; N],
+    quads: &[[f32; 4]],
+    gains: [f32; N],
+    steps: [f32; N],
+) -> [f32; N] {
+    let mut next = gains;
+    for (((out, mut g), d), next) in outs
+        .iter_mut()
+        .zip(quad_gains(gains, steps))
+        .zip(steps)
+        .zip(next.iter_mut())
+    {
+        let step = 4.0 * d;
+        for (o, s) in out.as_chunks_mut::<4>().0.iter_mut().zip(quads) {
+            for ((o, s), g) in o.iter_mut().zip(s).zip(g.iter_mut()) {
+                *o += *g * s;
+                *g += step;
+            }
+        }
+        *next = g[0];
+    }
+    next
+}
+
+/// [`mix_lane_quads`] with SSE2 (the same element-wise operations: bit for bit), quad by quad
+/// across the lanes (one load of the block per quad).
+///
+/// # Safety
+///
+/// Every lane of `outs` must hold at least `4 · quads.len()` samples.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn mix_quads_sse2(
-    frames: &mut [[Frame; 4]],
+unsafe fn mix_lane_quads_sse2<const N: usize>(
+    outs: &mut [&mut [f32]; N],
     quads: &[[f32; 4]],
-    gains: [f32; 4],
-    steps: [f32; 4],
-) -> [f32; 4] {
+    gains: [f32; N],
+    steps: [f32; N],
+) -> [f32; N] {
     use core::arch::x86_64::*;
-    // SAFETY: `gains` is a 16-byte array; `_mm_loadu_ps` has no alignment requirement.
-    let g0 = unsafe { _mm_loadu_ps(gains.as_ptr()) };
-    // SAFETY: as above, for `steps`.
-    let d = unsafe { _mm_loadu_ps(steps.as_ptr()) };
-    let mut g1 = _mm_add_ps(g0, _mm_mul_ps(_mm_set1_ps(1.0), d));
-    let mut g2 = _mm_add_ps(g0, _mm_mul_ps(_mm_set1_ps(2.0), d));
-    let mut g3 = _mm_add_ps(g0, _mm_mul_ps(_mm_set1_ps(3.0), d));
-    let mut g0 = g0;
-    let d4 = _mm_mul_ps(_mm_set1_ps(4.0), d);
-    for ([f0, f1, f2, f3], input) in frames.iter_mut().zip(quads) {
-        // SAFETY: `input` is a 16-byte array; `_mm_loadu_ps` has no alignment requirement.
-        let x = unsafe { _mm_loadu_ps(input.as_ptr()) };
-        // Each sample broadcast to the four lanes.
-        let samples = [
-            _mm_shuffle_ps::<0x00>(x, x),
-            _mm_shuffle_ps::<0x55>(x, x),
-            _mm_shuffle_ps::<0xAA>(x, x),
-            _mm_shuffle_ps::<0xFF>(x, x),
-        ];
-        for ((frame, g), s) in [f0, f1, f2, f3].into_iter().zip([g0, g1, g2, g3]).zip(samples) {
-            // SAFETY: `frame` is 16 bytes, 16-byte aligned by `Frame`'s type.
-            let o = unsafe { _mm_load_ps(frame.0.as_ptr()) };
-            let sum = _mm_add_ps(o, _mm_mul_ps(g, s));
-            // SAFETY: as above; `frame` is writable.
-            unsafe { _mm_store_ps(frame.0.as_mut_ptr(), sum) };
-        }
-        g0 = _mm_add_ps(g0, d4);
-        g1 = _mm_add_ps(g1, d4);
-        g2 = _mm_add_ps(g2, d4);
-        g3 = _mm_add_ps(g3, d4);
+    // g + j·d for j = 0..4 as one multiply-add per lane (the same products and sums as
+    // `quad_gains`: j·d is exact for j ≤ 2, and 0·d adds an exact zero).
+    let j = _mm_setr_ps(0.0, 1.0, 2.0, 3.0);
+    let mut g = [_mm_setzero_ps(); N];
+    let mut step = [_mm_setzero_ps(); N];
+    for (((g, step), &gain), &d) in g.iter_mut().zip(step.iter_mut()).zip(&gains).zip(&steps) {
+        let d = _mm_set1_ps(d);
+        *g = _mm_add_ps(_mm_set1_ps(gain), _mm_mul_ps(j, d));
+        *step = _mm_mul_ps(_mm_set1_ps(4.0), d);
     }
-    let mut next = [0.0f32; 4];
-    // SAFETY: `next` is 16 writable bytes; no alignment requirement.
-    unsafe { _mm_storeu_ps(next.as_mut_ptr(), g0) };
+    let lanes = outs.each_mut().map(|out| out.as_mut_ptr());
+    for (q, input) in quads.iter().enumerate() {
+        // SAFETY: `input` is a 16-byte array; `_mm_loadu_ps` has no alignment requirement.
+        let s = unsafe { _mm_loadu_ps(input.as_ptr()) };
+        for ((lane, g), step) in lanes.iter().zip(g.iter_mut()).zip(&step) {
+            // SAFETY: q < quads.len(), so samples 4q..4q + 4 are inside the lane (the
+            // caller's guarantee); the lanes are distinct `&mut` slices.
+            let at = unsafe { lane.add(q.wrapping_mul(4)) };
+            // SAFETY: 16 readable bytes at `at` (as above); no alignment requirement.
+            let o = unsafe { _mm_loadu_ps(at) };
+            let sum = _mm_add_ps(o, _mm_mul_ps(*g, s));
+            // SAFETY: as above, writable.
+            unsafe { _mm_storeu_ps(at, sum) };
+            *g = _mm_add_ps(*g, *step);
+        }
+    }
+    let mut next = [0.0f32; N];
+    for (next, g) in next.iter_mut().zip(g) {
+        *next = _mm_cvtss_f32(g);
+    }
     next
 }
 
@@ -1391,34 +1365,35 @@ mod tests {
     /// The SSE2 quads (x86_64) and the scalar loop agree bit for bit with the scalar formula,
     /// for every run length, across a run that starts in range and one whose last taps leave the
     /// data (which takes the checked scalar path and reads zeros there).
-    /// The bus mix's SSE2 quads agree bit for bit with the portable ones, and the whole call
-    /// ramps each lane by its own step per frame.
+    /// The lane mix's SSE2 quads agree bit for bit with the portable ones, and the whole call
+    /// ramps each lane by its own step per frame, for two and four lanes.
     #[cfg(target_arch = "x86_64")]
     #[test]
-    fn bus_mix_sse2_matches_portable() {
-        let block: [f32; 37] = core::array::from_fn(|i| (i as f32 * 0.37).sin());
-        let start: [Frame; 37] = core::array::from_fn(|i| Frame([0.25, -0.5, 0.125 * i as f32, 1.0]));
-        let (mut a, mut b) = (start, start);
-        let gains = [0.1, 0.7, 0.0, 0.3];
-        let steps = [0.003, -0.002, 0.001, 0.0];
-        let ga = mix_quads(a.as_chunks_mut::<4>().0, block.as_chunks::<4>().0, gains, steps);
-        // SAFETY: SSE2 is in the x86_64 baseline.
-        let gb = unsafe { mix_quads_sse2(b.as_chunks_mut::<4>().0, block.as_chunks::<4>().0, gains, steps) };
-        assert_eq!(ga.map(f32::to_bits), gb.map(f32::to_bits));
-        assert_eq!(a.map(|f| f.0.map(f32::to_bits)), b.map(|f| f.0.map(f32::to_bits)));
-        let mut c = start;
-        mix_ramped(&mut c, &block, gains, steps);
-        for (i, ((out, before), s)) in c.iter().zip(start).zip(block).enumerate() {
-            for lane in 0..4 {
-                let gain = gains[lane] + steps[lane] * i as f32;
-                let want = before.0[lane] + gain * s;
-                assert!(
-                    (out.0[lane] - want).abs() < 1e-5,
-                    "frame {i} lane {lane}: {} vs {want}",
-                    out.0[lane]
-                );
+    fn lane_mix_sse2_matches_portable() {
+        fn check<const N: usize>(gains: [f32; N], steps: [f32; N]) {
+            let block: [f32; 37] = core::array::from_fn(|i| (i as f32 * 0.37).sin());
+            let start: [[f32; 37]; N] =
+                core::array::from_fn(|k| core::array::from_fn(|i| 0.125 * (i + k) as f32));
+            let (mut a, mut b) = (start, start);
+            let (quads, _) = block.as_chunks::<4>();
+            let ga = mix_lane_quads(&mut a.each_mut().map(|l| l.as_mut_slice()), quads, gains, steps);
+            // SAFETY: every lane holds 37 ≥ 4·9 samples; SSE2 is in the x86_64 baseline.
+            let gb = unsafe {
+                mix_lane_quads_sse2(&mut b.each_mut().map(|l| l.as_mut_slice()), quads, gains, steps)
+            };
+            assert_eq!(ga.map(f32::to_bits), gb.map(f32::to_bits));
+            assert_eq!(a.map(|l| l.map(f32::to_bits)), b.map(|l| l.map(f32::to_bits)));
+            let mut c = start;
+            mix_lanes(c.each_mut().map(|l| l.as_mut_slice()), &block, gains, steps);
+            for (k, (out, before)) in c.iter().zip(start).enumerate() {
+                for (i, ((o, b), s)) in out.iter().zip(before).zip(block).enumerate() {
+                    let want = b + (gains[k] + steps[k] * i as f32) * s;
+                    assert!((o - want).abs() < 1e-5, "lane {k} frame {i}: {o} vs {want}");
+                }
             }
         }
+        check([0.1, 0.7], [0.003, -0.002]);
+        check([0.1, 0.7, 0.0, 0.3], [0.003, -0.002, 0.001, 0.0]);
     }
 
     /// The linear kernel: SSE2 quads (x86_64) and scalar loop against the integer formula.
