@@ -245,7 +245,7 @@ struct Line {
 /// Frames between two updates of a line's modulated delay. The delay moves by at most
 /// 2π · 0.79 Hz · depth / fs per frame (depth scales with fs): under 0.015 samples in a hold at
 /// every rate, far below an audible step, and the per-frame sine and division go.
-const MODULATION_HOLD: u32 = 16;
+pub const MODULATION_HOLD: u32 = 16;
 
 impl Line {
     /// Reads the line (modulated, interpolated): returns what it holds, for the outputs, and
