@@ -5,6 +5,9 @@
 #
 # * portcls-sys (unit tests; the layout test's host check) and miniport (unit tests): strict
 #   provenance.
+# * synth's unit tests, strict provenance: the engine's unsafe SSE2 code (interpolation kernels,
+#   the filter's block step, the lane mix's pointer walk), each checked against its portable
+#   twin. libm's portable code (`libm/force-soft-floats`: Miri cannot run inline asm).
 # * portcls-host's ABI tests (through the vtables, as PortCls) and reliability's fuzz-driver
 #   replays: default (permissive) provenance, because the host platform's capture turns the
 #   caller's SYNTH_BUFFER address, carried as an integer in `CallerBuffer`, back into a pointer
@@ -29,6 +32,7 @@ run() {
 MIRIFLAGS="$strict" run cargo +nightly miri test -p portcls-sys --lib
 MIRIFLAGS="$strict" run cargo +nightly miri test -p portcls-sys --test layout -- --exact host_is_a_faithful_stand_in_for_windows_x64
 MIRIFLAGS="$strict" run cargo +nightly miri test -p miniport --lib
+MIRIFLAGS="$strict" run cargo +nightly miri test -p synth --lib --features libm/force-soft-floats
 MIRIFLAGS="" run cargo +nightly miri test -p portcls-host --features soft-float --test abi -- \
     query_interface new_stream_rejects every_event_returns data_range_intersection \
     stream_independent downloads_refuse two_filter
