@@ -266,9 +266,7 @@ impl Line {
         self.state = flush(damped);
         (self.allpass, self.state)
     }
-}
 
-impl Line {
     /// The modulated delay for the next [`MODULATION_HOLD`] frames, from the LFO's phase now.
     fn modulate(&mut self) {
         let delay = self.delay + self.depth * sine(self.phase);

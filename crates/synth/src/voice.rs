@@ -894,13 +894,12 @@ impl Voice {
 /// Adds `block` into each of the `N` lanes `outs`, lane `k`'s gain ramping from `gains[k]` by
 /// `steps[k]` per frame. Planar lanes need no shuffles: per four frames and lane, one packed
 /// multiply-add with the gains of those four frames (`g + j·d`, moving on by `4·d`).
-fn mix_lanes<const N: usize>(outs: [&mut [f32]; N], block: &[f32], gains: [f32; N], steps: [f32; N]) {
+fn mix_lanes<const N: usize>(mut outs: [&mut [f32]; N], block: &[f32], gains: [f32; N], steps: [f32; N]) {
     let n = outs.iter().fold(block.len(), |n, out| n.min(out.len()));
     let Some(block) = block.get(..n) else {
         return;
     };
     let (quads, rest) = block.as_chunks::<4>();
-    let mut outs = outs;
     #[cfg(target_arch = "x86_64")]
     // SAFETY: every lane holds at least `n` = 4·quads.len() + rest.len() samples (the fold
     // above), and SSE2, the function's target feature, is in the x86_64 baseline.
@@ -1362,9 +1361,6 @@ mod tests {
         }
     }
 
-    /// The SSE2 quads (x86_64) and the scalar loop agree bit for bit with the scalar formula,
-    /// for every run length, across a run that starts in range and one whose last taps leave the
-    /// data (which takes the checked scalar path and reads zeros there).
     /// The lane mix's SSE2 quads agree bit for bit with the portable ones, and the whole call
     /// ramps each lane by its own step per frame, for two and four lanes.
     #[cfg(target_arch = "x86_64")]
@@ -1431,6 +1427,9 @@ mod tests {
         }
     }
 
+    /// The cubic kernel: SSE2 quads (x86_64) and scalar loop agree bit for bit with the integer
+    /// formula, for every run length, across runs that start in range and one whose last taps
+    /// leave the data (which takes the checked scalar path and reads zeros there).
     #[test]
     fn cubic_kernel_matches_the_scalar_formula() {
         let tables = InterpTables::new().unwrap();
